@@ -1,0 +1,52 @@
+/*
+ * edgetee: the command-line front end. Manages TEE instances (up, down,
+ * status), signs TAs (keygen, sign) and runs benchmarks (bench ...).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: edgetee COMMAND [ARGS]\n"
+		   "\n"
+		   "Instances:\n"
+		   "  up [--instance NAME] [--dir DIR]   start a TEE instance in the background\n"
+		   "  down [--instance NAME] [--dir DIR] stop it\n"
+		   "  status [--instance NAME] [--dir DIR] [--json]\n"
+		   "TAs:\n"
+		   "  keygen PRIVATE.pem PUBLIC.pem      make an Ed25519 signing key pair\n"
+		   "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
+		   "Benchmarks:\n"
+		   "  bench invoke [--json FILE] [--quick]   invocation path costs\n"
+		   "\n"
+		   "Every command takes --help.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *c = argv[1];
+	if (!strcmp(c, "--help") || !strcmp(c, "-h") || !strcmp(c, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(c, "up"))
+		return cmd_up(argc - 1, argv + 1);
+	if (!strcmp(c, "down"))
+		return cmd_down(argc - 1, argv + 1);
+	if (!strcmp(c, "status"))
+		return cmd_status(argc - 1, argv + 1);
+	if (!strcmp(c, "sign"))
+		return cmd_sign(argc - 1, argv + 1);
+	if (!strcmp(c, "keygen"))
+		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(c, "bench"))
+		return cmd_bench(argc - 1, argv + 1);
+	fprintf(stderr, "edgetee: unknown command '%s' (see edgetee --help)\n", c);
+	return 2;
+}

@@ -1,0 +1,427 @@
+/*
+ * Caller side of the fast path. One invocation is: marshal parameters into
+ * the mailbox (copying temporary memrefs into the bounce buffer), bump the
+ * request word, wait for the response word, unmarshal. Nothing here talks to
+ * the core except session open and the rare kill after a cancel timeout.
+ */
+#define _GNU_SOURCE
+#include "chan.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "doorbell.h"
+#include "fdio.h"
+#include "proto.h"
+#include "tee_client_api.h"
+
+#define MEMREF_IN  5
+#define MEMREF_OUT 6
+#define MEMREF_IO  7
+
+struct et_chan {
+	struct et_chan_ops ops;
+	pthread_mutex_t lock; /* one request in flight per session */
+	struct et_mailbox *mb;
+	int mbfd;
+	int side;             /* our end of the side socketpair */
+	uint64_t cookie;
+	struct et_shm bounce; /* id ET_SHM_BOUNCE, fd -1 until first use */
+	uint32_t *sent;       /* shm ids the TA process has mapped */
+	size_t nsent, capsent;
+	_Atomic uint64_t cancel_at; /* when cancellation was requested, 0 = not */
+	int dead;
+};
+
+static _Atomic uint32_t next_shm_id = 1;
+static _Atomic uint64_t next_cookie = 1;
+
+int et_shm_alloc(struct et_shm *s, size_t size, void *user)
+{
+	/* A zero-size block still gets a page so that it can be mapped. */
+	size_t len = size ? size : 1;
+	int fd = et_memfd_sealed("edgetee-shm", len);
+	if (fd < 0)
+		return fd;
+	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	uint32_t id;
+	do
+		id = atomic_fetch_add(&next_shm_id, 1);
+	while (id == ET_SHM_BOUNCE || id == ET_SHM_NULL);
+	s->id = id;
+	s->fd = fd;
+	s->map = m;
+	s->size = size;
+	s->user = user ? user : m;
+	return 0;
+}
+
+void et_shm_free(struct et_shm *s)
+{
+	if (s->map)
+		munmap(s->map, s->size ? s->size : 1);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->map = NULL;
+	s->fd = -1;
+}
+
+static int side_send(struct et_chan *c, uint32_t type, uint32_t id, uint64_t size, int fd)
+{
+	struct et_side_msg m = {.type = type, .id = id, .size = size};
+	int r = et_send(c->side, &m, sizeof(m), fd >= 0 ? &fd : NULL, fd >= 0 ? 1 : 0);
+	if (r == 0)
+		atomic_fetch_add_explicit(&c->mb->side_seq, 1, memory_order_relaxed);
+	return r;
+}
+
+static int ensure_sent(struct et_chan *c, struct et_shm *s)
+{
+	for (size_t i = 0; i < c->nsent; i++)
+		if (c->sent[i] == s->id)
+			return 0;
+	if (c->nsent == c->capsent) {
+		size_t n = c->capsent ? c->capsent * 2 : 8;
+		uint32_t *p = realloc(c->sent, n * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		c->sent = p;
+		c->capsent = n;
+	}
+	int r = side_send(c, ET_SIDE_SHM_ADD, s->id, s->size ? s->size : 1, s->fd);
+	if (r)
+		return r;
+	c->sent[c->nsent++] = s->id;
+	return 0;
+}
+
+void et_chan_forget_shm(struct et_chan *c, uint32_t id)
+{
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < c->nsent; i++) {
+		if (c->sent[i] != id)
+			continue;
+		c->sent[i] = c->sent[--c->nsent];
+		if (!c->dead)
+			side_send(c, ET_SIDE_SHM_DEL, id, 0, -1);
+		break;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int bounce_reserve(struct et_chan *c, size_t need)
+{
+	if (c->bounce.map && c->bounce.size >= need)
+		return 0;
+	size_t sz = 64 * 1024;
+	while (sz < need)
+		sz *= 2;
+	struct et_shm nb;
+	int r = et_shm_alloc(&nb, sz, NULL);
+	if (r)
+		return r;
+	nb.id = ET_SHM_BOUNCE;
+	r = side_send(c, ET_SIDE_SHM_ADD, ET_SHM_BOUNCE, sz, nb.fd);
+	if (r) {
+		et_shm_free(&nb);
+		return r;
+	}
+	et_shm_free(&c->bounce);
+	c->bounce = nb;
+	return 0;
+}
+
+static int is_memref(uint32_t t)
+{
+	return t >= MEMREF_IN && t <= MEMREF_IO;
+}
+
+static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
+{
+	struct et_mailbox *mb = c->mb;
+	size_t need = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = (ptypes >> (4 * i)) & 0xF;
+		if (is_memref(t) && !p[i].shm && p[i].buf) {
+			if (p[i].size > SIZE_MAX / 2 - need - 64)
+				return TEEC_ERROR_OUT_OF_MEMORY;
+			need += (p[i].size + 63) & ~(size_t)63;
+		}
+	}
+	if (need && bounce_reserve(c, need))
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	size_t off = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = (ptypes >> (4 * i)) & 0xF;
+		struct et_mparam *m = &mb->params[i];
+		memset(m, 0, sizeof(*m));
+		m->type = t;
+		if (t >= 1 && t <= 3) {
+			m->a = p[i].a;
+			m->b = p[i].b;
+		} else if (is_memref(t) && p[i].shm) {
+			struct et_shm *s = p[i].shm;
+			if (p[i].offset > s->size || p[i].size > s->size - p[i].offset)
+				return TEEC_ERROR_BAD_PARAMETERS;
+			if (ensure_sent(c, s))
+				return TEEC_ERROR_COMMUNICATION;
+			if (s->user != s->map && t != MEMREF_OUT)
+				memcpy((char *)s->map + p[i].offset,
+				       (char *)s->user + p[i].offset, p[i].size);
+			m->shm = s->id;
+			m->a = p[i].offset;
+			m->b = p[i].size;
+		} else if (is_memref(t)) {
+			m->b = p[i].size;
+			if (!p[i].buf) {
+				m->shm = ET_SHM_NULL;
+				continue;
+			}
+			m->shm = ET_SHM_BOUNCE;
+			m->a = off;
+			if (t != MEMREF_OUT)
+				memcpy((char *)c->bounce.map + off, p[i].buf, p[i].size);
+			off += (p[i].size + 63) & ~(size_t)63;
+		} else if (t != 0) {
+			return TEEC_ERROR_BAD_PARAMETERS;
+		}
+	}
+	mb->param_types = ptypes;
+	return TEEC_SUCCESS;
+}
+
+static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
+{
+	struct et_mailbox *mb = c->mb;
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = (ptypes >> (4 * i)) & 0xF;
+		struct et_mparam *m = &mb->params[i];
+		if (t == 2 || t == 3) {
+			p[i].a = (uint32_t)m->a;
+			p[i].b = (uint32_t)m->b;
+		} else if (t == MEMREF_OUT || t == MEMREF_IO) {
+			size_t nsz = (size_t)m->b;
+			/* Data is copied back only if it fits; a larger size is the
+			 * TA asking for a bigger buffer (TEE_ERROR_SHORT_BUFFER). */
+			if (nsz <= p[i].size) {
+				if (p[i].shm) {
+					struct et_shm *s = p[i].shm;
+					if (s->user != s->map)
+						memcpy((char *)s->user + p[i].offset,
+						       (char *)s->map + p[i].offset, nsz);
+				} else if (p[i].buf) {
+					memcpy(p[i].buf, (char *)c->bounce.map + m->a, nsz);
+				}
+			}
+			p[i].size = nsz;
+		}
+	}
+}
+
+static uint32_t cancel_grace_ms(void)
+{
+	const char *s = getenv("EDGETEE_CANCEL_GRACE_MS");
+	long v = s ? strtol(s, NULL, 10) : 2000;
+	return v < 0 ? 0 : (uint32_t)v;
+}
+
+/* Wait for the answer to request number seq; TARGET_DEAD if the TA died. */
+static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
+{
+	struct et_mailbox *mb = c->mb;
+	uint64_t spin = et_spin_budget_ns();
+	uint64_t start = et_now_ns();
+	uint32_t tmo = c->ops.cancel_timeout_ms;
+	int killed = 0;
+	for (;;) {
+		/* Long sleeps are sliced so that a vanished core or an expired
+		 * cancellation grace period are noticed. */
+		if (et_bell_wait(&mb->resp, seq - 1, &mb->caller_sleeping, &mb->state, spin,
+				 200) == 0) {
+			if (atomic_load(&mb->resp) == seq)
+				break;
+			if (atomic_load(&mb->state) == ET_MB_DEAD)
+				break;
+		}
+		spin = 0;
+		if (atomic_load(&mb->resp) == seq || atomic_load(&mb->state) == ET_MB_DEAD)
+			break;
+		if (tmo != 0xFFFFFFFFu && !atomic_load(&c->cancel_at) &&
+		    et_now_ns() - start >= (uint64_t)tmo * 1000000u)
+			et_chan_cancel(c);
+		uint64_t ca = atomic_load(&c->cancel_at);
+		if (!killed && ca && et_now_ns() - ca > (uint64_t)cancel_grace_ms() * 1000000u) {
+			c->ops.kill(c->ops.arg, c->cookie);
+			killed = 1;
+		}
+		if (c->ops.alive && !c->ops.alive(c->ops.arg)) {
+			c->dead = 1;
+			*origin = TEEC_ORIGIN_COMMS;
+			return TEEC_ERROR_COMMUNICATION;
+		}
+	}
+	if (atomic_load(&mb->state) == ET_MB_DEAD && atomic_load(&mb->resp) != seq) {
+		c->dead = 1;
+		*origin = TEEC_ORIGIN_TEE;
+		return TEEC_ERROR_TARGET_DEAD;
+	}
+	if (mb->ret == TEEC_ERROR_TARGET_DEAD)
+		c->dead = 1;
+	*origin = mb->origin;
+	return mb->ret;
+}
+
+/* Marshal and publish one request; *seq is its number. */
+static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t ptypes,
+		      struct et_cparam *p, uint32_t *origin, uint32_t *seq, int ring)
+{
+	struct et_mailbox *mb = c->mb;
+	*origin = TEEC_ORIGIN_API;
+	if (c->dead || atomic_load(&mb->state) == ET_MB_DEAD) {
+		*origin = TEEC_ORIGIN_TEE;
+		return TEEC_ERROR_TARGET_DEAD;
+	}
+	uint32_t r = marshal(c, ptypes, p);
+	if (r != TEEC_SUCCESS)
+		return r;
+	mb->op = op;
+	mb->cmd = cmd;
+	atomic_store(&mb->cancel, 0);
+	atomic_store(&c->cancel_at, 0);
+	*seq = atomic_load(&mb->req) + 1;
+	if (ring)
+		et_bell_ring(&mb->req, *seq, &mb->ta_sleeping);
+	else
+		atomic_store(&mb->req, *seq);
+	return TEEC_SUCCESS;
+}
+
+static uint32_t finish(struct et_chan *c, uint32_t seq, uint32_t ptypes,
+		       struct et_cparam *p, uint32_t *origin)
+{
+	uint32_t r = wait_answer(c, seq, origin);
+	if (r != TEEC_ERROR_TARGET_DEAD || *origin != TEEC_ORIGIN_TEE)
+		unmarshal(c, ptypes, p);
+	return r;
+}
+
+static uint32_t post(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t ptypes,
+		     struct et_cparam *p, uint32_t *origin)
+{
+	uint32_t seq;
+	uint32_t r = begin(c, op, cmd, ptypes, p, origin, &seq, 1);
+	if (r != TEEC_SUCCESS)
+		return r;
+	return finish(c, seq, ptypes, p, origin);
+}
+
+uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
+		      uint32_t login, uint32_t gid, uint32_t ptypes, struct et_cparam p[4],
+		      struct et_chan **out, uint32_t *origin)
+{
+	*origin = TEEC_ORIGIN_API;
+	struct et_chan *c = calloc(1, sizeof(*c));
+	if (!c)
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	pthread_mutex_init(&c->lock, NULL);
+	c->ops = *ops;
+	c->side = -1;
+	c->bounce.fd = -1;
+	c->cookie = atomic_fetch_add(&next_cookie, 1);
+	c->mbfd = et_memfd_sealed("edgetee-mailbox", ET_MAILBOX_SIZE);
+	int sv[2] = {-1, -1};
+	if (c->mbfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		goto oom;
+	c->side = sv[0];
+	c->mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->mbfd, 0);
+	if (c->mb == MAP_FAILED) {
+		c->mb = NULL;
+		goto oom;
+	}
+	/* The first request is published before the TA process has the
+	 * mailbox; the core (or the TA it hands the session to) answers it
+	 * there, so the open path has a single way to wait. */
+	uint32_t seq;
+	uint32_t r = begin(c, ET_OP_OPEN, 0, ptypes, p, origin, &seq, 0);
+	if (r == TEEC_SUCCESS) {
+		int fds[2] = {c->mbfd, sv[1]};
+		if (ops->open(ops->arg, uuid, login, gid, c->cookie, fds)) {
+			*origin = TEEC_ORIGIN_COMMS;
+			r = TEEC_ERROR_COMMUNICATION;
+		}
+	}
+	close(sv[1]);
+	if (r == TEEC_SUCCESS)
+		r = finish(c, seq, ptypes, p, origin);
+	if (r != TEEC_SUCCESS) {
+		c->dead = 1;
+		et_chan_close(c);
+		return r;
+	}
+	*out = c;
+	return TEEC_SUCCESS;
+oom:
+	if (sv[0] >= 0)
+		close(sv[1]);
+	c->dead = 1;
+	et_chan_close(c);
+	return TEEC_ERROR_OUT_OF_MEMORY;
+}
+
+uint32_t et_chan_invoke(struct et_chan *c, uint32_t cmd, uint32_t ptypes,
+			struct et_cparam p[4], uint32_t *origin)
+{
+	pthread_mutex_lock(&c->lock);
+	uint32_t r = post(c, ET_OP_INVOKE, cmd, ptypes, p, origin);
+	pthread_mutex_unlock(&c->lock);
+	return r;
+}
+
+void et_chan_cancel(struct et_chan *c)
+{
+	if (!c)
+		return;
+	atomic_store(&c->cancel_at, et_now_ns());
+	atomic_store(&c->mb->cancel, 1);
+	et_futex_wake(&c->mb->cancel, 1 << 30);
+}
+
+void et_chan_set_timeout(struct et_chan *c, uint32_t ms)
+{
+	c->ops.cancel_timeout_ms = ms;
+}
+
+void et_chan_close(struct et_chan *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	if (!c->dead) {
+		uint32_t origin;
+		struct et_cparam none[4];
+		memset(none, 0, sizeof(none));
+		post(c, ET_OP_CLOSE, 0, 0, none, &origin);
+	}
+	pthread_mutex_unlock(&c->lock);
+	et_shm_free(&c->bounce);
+	if (c->mb)
+		munmap(c->mb, ET_MAILBOX_SIZE);
+	if (c->mbfd >= 0)
+		close(c->mbfd);
+	if (c->side >= 0)
+		close(c->side);
+	free(c->sent);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}

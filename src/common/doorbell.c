@@ -1,0 +1,129 @@
+/*
+ * Doorbell implementation: bounded adaptive spin, then FUTEX_WAIT on a word
+ * in shared memory. The sleeping flag is the Dekker half of the protocol: a
+ * ringer that stores the word and then sees sleeping == 0 knows the waiter
+ * will re-check the word before it sleeps, so no wake-up is lost.
+ */
+#define _GNU_SOURCE
+#include "doorbell.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+uint64_t et_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t et_spin_budget_ns(void)
+{
+	static _Atomic int64_t cached = -1;
+	int64_t v = atomic_load_explicit(&cached, memory_order_relaxed);
+	if (v >= 0)
+		return (uint64_t)v;
+	const char *s = getenv("EDGETEE_SPIN_NS");
+	v = s ? strtoll(s, NULL, 10) : 50000;
+	if (v < 0)
+		v = 0;
+	atomic_store(&cached, v);
+	return (uint64_t)v;
+}
+
+int et_futex_wait(_Atomic uint32_t *word, uint32_t old, int timeout_ms)
+{
+	struct timespec ts, *tp = NULL;
+	if (timeout_ms >= 0) {
+		ts.tv_sec = timeout_ms / 1000;
+		ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+		tp = &ts;
+	}
+	long r = syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT, old, tp, NULL, 0);
+	if (r < 0 && errno == ETIMEDOUT)
+		return -1;
+	return 0;
+}
+
+void et_futex_wake(_Atomic uint32_t *word, int n)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
+}
+
+void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping)
+{
+	atomic_store_explicit(word, val, memory_order_seq_cst);
+	if (atomic_load_explicit(sleeping, memory_order_seq_cst))
+		et_futex_wake(word, INT_MAX);
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield" ::: "memory");
+#endif
+}
+
+static inline int ready(_Atomic uint32_t *word, uint32_t old, const _Atomic uint32_t *stop)
+{
+	if (atomic_load_explicit(word, memory_order_acquire) != old)
+		return 1;
+	return stop && atomic_load_explicit(stop, memory_order_acquire);
+}
+
+int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
+		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms)
+{
+	if (ready(word, old, stop))
+		return 0;
+	uint64_t start = et_now_ns();
+	if (spin_ns) {
+		/*
+		 * Pure spinning for the first microseconds catches a peer that is
+		 * running on the other CPU; after that, yield between probes so a
+		 * spinning waiter never starves a runnable peer on an
+		 * oversubscribed machine.
+		 */
+		unsigned i = 0;
+		for (;;) {
+			for (int k = 0; k < 64; k++) {
+				if (ready(word, old, stop))
+					return 0;
+				cpu_relax();
+			}
+			uint64_t el = et_now_ns() - start;
+			if (el >= spin_ns)
+				break;
+			if (++i > 16)
+				sched_yield();
+		}
+	}
+	for (;;) {
+		atomic_store_explicit(sleeping, 1, memory_order_seq_cst);
+		if (ready(word, old, stop)) {
+			atomic_store_explicit(sleeping, 0, memory_order_relaxed);
+			return 0;
+		}
+		int left = -1;
+		if (timeout_ms >= 0) {
+			uint64_t el = (et_now_ns() - start) / 1000000u;
+			if (el >= (uint64_t)timeout_ms) {
+				atomic_store_explicit(sleeping, 0, memory_order_relaxed);
+				return -1;
+			}
+			left = timeout_ms - (int)el;
+		}
+		et_futex_wait(word, old, left);
+		atomic_store_explicit(sleeping, 0, memory_order_relaxed);
+		if (ready(word, old, stop))
+			return 0;
+	}
+}

@@ -1,0 +1,32 @@
+/*
+ * The doorbell: how one process tells another that a shared word changed.
+ * A waiter spins for a bounded budget while the peer is likely running and
+ * only then sleeps on a futex, so a round trip between two busy processes
+ * costs a cache-line transfer, not two scheduler wake-ups.
+ */
+#ifndef ET_DOORBELL_H
+#define ET_DOORBELL_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* Spin budget in nanoseconds; EDGETEE_SPIN_NS overrides (0 = always sleep). */
+uint64_t et_spin_budget_ns(void);
+
+/* Store val into *word and wake the peer if it said it sleeps. */
+void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping);
+
+/*
+ * Wait until *word != old, or *stop (if given) becomes non-zero, or
+ * timeout_ms elapses (-1 = forever). Returns 0 on change/stop, -1 on timeout.
+ */
+int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
+		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms);
+
+/* Plain futex helpers (shared, not private: the words live in memfd pages). */
+int et_futex_wait(_Atomic uint32_t *word, uint32_t old, int timeout_ms);
+void et_futex_wake(_Atomic uint32_t *word, int n);
+
+uint64_t et_now_ns(void);
+
+#endif

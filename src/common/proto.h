@@ -1,0 +1,152 @@
+/*
+ * edgetee wire protocol: the messages exchanged between client libraries,
+ * the core (edgeteed) and TA processes, and the layout of the per-session
+ * mailbox page that carries every invocation on the fast path.
+ *
+ * Three kinds of channel exist:
+ *  - client -> core: a SOCK_SEQPACKET Unix socket. Only session setup and
+ *    control (open, kill, status) travel here, never invocations.
+ *  - core <-> TA process: two SOCK_SEQPACKET socketpairs, "ctl" (core-driven:
+ *    new session, close, destroy; TA notifications) and "svc" (TA-driven
+ *    synchronous requests such as persistent time or TA-to-TA opens).
+ *  - caller <-> TA process: a shared mailbox page (memfd) plus a "side"
+ *    socketpair that carries shared-memory file descriptors, once each.
+ *
+ * All structures are host-endian and fixed-size: both ends are built from
+ * the same tree on the same machine.
+ */
+#ifndef ET_PROTO_H
+#define ET_PROTO_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define ET_PROTO_VERSION 1
+
+/* ---- client -> core ---------------------------------------------------- */
+enum et_msg_type {
+	ET_MSG_OPEN = 1,   /* + fds: mailbox, side socket */
+	ET_MSG_KILL,       /* kill the TA instance behind a session (cancel timeout) */
+	ET_MSG_STATUS,     /* reply: JSON text */
+	ET_MSG_SHUTDOWN,   /* only from the instance's own uid */
+};
+
+struct et_msg_open {
+	uint32_t type;
+	uint32_t version;
+	uint32_t login;
+	uint32_t conn_gid;  /* TEEC_LOGIN_GROUP*: the group asked for */
+	uint8_t uuid[16];   /* TA UUID, big-endian RFC 4122 byte order */
+	uint64_t cookie;    /* caller's handle for this session (for KILL) */
+};
+
+struct et_msg_kill {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t cookie;
+};
+
+struct et_msg_hdr {
+	uint32_t type;
+	uint32_t pad;
+};
+
+/* ---- core -> TA (ctl) ---------------------------------------------------- */
+enum et_ctl_type {
+	ET_CTL_SESSION = 100, /* + fds: mailbox, side socket */
+	ET_CTL_CLOSE,         /* caller vanished: close the session */
+	ET_CTL_DESTROY,       /* last session gone, no keep-alive: exit */
+	ET_CTL_SESSION_END,   /* TA -> core: session finished (closed/open failed) */
+};
+
+struct et_ctl_session {
+	uint32_t type;
+	uint32_t sid;
+	uint32_t login;        /* TEE_LOGIN_* of the client */
+	uint32_t pad;
+	uint8_t client_uuid[16];
+};
+
+struct et_ctl_sid {
+	uint32_t type;
+	uint32_t sid;
+};
+
+/* ---- TA -> core (svc), request then reply ------------------------------- */
+enum et_svc_type {
+	ET_SVC_OPEN_TA = 200, /* + fds: mailbox, side; no reply (answer in mailbox) */
+	ET_SVC_PTIME_GET,
+	ET_SVC_PTIME_SET,
+	ET_SVC_KILL_SESSION,  /* TA-to-TA cancellation timeout */
+};
+
+struct et_svc_req {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t cookie;     /* OPEN_TA / KILL_SESSION */
+	uint8_t uuid[16];    /* OPEN_TA: target */
+	uint64_t seconds;    /* PTIME_SET */
+	uint32_t millis;
+	uint32_t pad2;
+};
+
+struct et_svc_reply {
+	uint32_t ret;        /* TEE_Result */
+	uint32_t millis;
+	uint64_t seconds;
+};
+
+/* ---- caller -> TA (side socket) ----------------------------------------- */
+enum et_side_type {
+	ET_SIDE_SHM_ADD = 300, /* + fd: memfd sealed against shrink/grow */
+	ET_SIDE_SHM_DEL,
+};
+
+struct et_side_msg {
+	uint32_t type;
+	uint32_t id;
+	uint64_t size;
+};
+
+/* ---- the mailbox page ---------------------------------------------------- */
+enum et_mb_op { ET_OP_OPEN = 1, ET_OP_INVOKE, ET_OP_CLOSE };
+enum et_mb_state { ET_MB_LIVE = 0, ET_MB_DEAD = 1 };
+
+#define ET_SHM_BOUNCE 0u          /* shm id 0: the session's bounce buffer */
+#define ET_SHM_NULL   0xFFFFFFFFu /* memref with a NULL buffer */
+
+struct et_mparam {
+	uint32_t type;   /* TEE_PARAM_TYPE_* as the TA sees it (0..7) */
+	uint32_t shm;    /* memrefs: shm id (ET_SHM_BOUNCE, ET_SHM_NULL or registered) */
+	uint64_t a;      /* value.a, or memref offset */
+	uint64_t b;      /* value.b, or memref size (updated by the TA on return) */
+};
+
+/*
+ * Cache-line separation keeps the caller's and the TA's hot words from
+ * bouncing one line between two CPUs while one side spins.
+ */
+struct et_mailbox {
+	_Atomic uint32_t req;          /* caller bumps to post a request */
+	_Atomic uint32_t ta_sleeping;  /* TA is (about to be) in FUTEX_WAIT on req */
+	_Atomic uint32_t side_seq;     /* side messages sent before this request */
+	uint32_t op;                   /* enum et_mb_op */
+	uint32_t cmd;
+	uint32_t param_types;
+	struct et_mparam params[4];
+	char pad0[64];
+
+	_Atomic uint32_t resp;         /* TA (or core) sets = req when answered */
+	_Atomic uint32_t caller_sleeping;
+	_Atomic uint32_t state;        /* enum et_mb_state, set DEAD by the core */
+	uint32_t ret;
+	uint32_t origin;
+	char pad1[44];
+
+	_Atomic uint32_t cancel;       /* futex: cancellation requested */
+	uint32_t pad2[15];
+};
+
+#define ET_MAILBOX_SIZE 4096
+
+#endif

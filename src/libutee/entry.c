@@ -1,0 +1,404 @@
+/*
+ * The TA runtime: what runs in a TA process between the core's ctl socket
+ * and the TA's five entry points. Each session gets a thread with the TA's
+ * stack size that waits on its mailbox; a global lock keeps entry points of
+ * the instance from running concurrently, as GP requires.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "doorbell.h"
+#include "fdio.h"
+#include "utee_priv.h"
+
+_Thread_local struct utee_session *utee_cur;
+pthread_mutex_t utee_ta_lock = PTHREAD_MUTEX_INITIALIZER;
+const char *utee_instance_name = "default";
+const char *utee_device_id = "";
+
+static int ctl_fd = -1, svc_fd = -1;
+static pthread_mutex_t svc_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t sess_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct utee_session *sessions;
+static int created;
+
+TEE_Result utee_svc_call(struct et_svc_req *req, struct et_svc_reply *rep)
+{
+	pthread_mutex_lock(&svc_lock);
+	TEE_Result r = TEE_ERROR_COMMUNICATION;
+	if (et_send(svc_fd, req, sizeof(*req), NULL, 0) == 0 &&
+	    et_recv(svc_fd, rep, sizeof(*rep), NULL, NULL) == (ssize_t)sizeof(*rep))
+		r = rep->ret;
+	pthread_mutex_unlock(&svc_lock);
+	return r;
+}
+
+int utee_svc_send(struct et_svc_req *req, const int *fds, int nfds)
+{
+	pthread_mutex_lock(&svc_lock);
+	int r = et_send(svc_fd, req, sizeof(*req), fds, nfds);
+	pthread_mutex_unlock(&svc_lock);
+	return r;
+}
+
+int utee_in_shared(const void *buf, size_t len, uint32_t *type)
+{
+	struct utee_session *s = utee_cur;
+	if (!s)
+		return 0;
+	uintptr_t b = (uintptr_t)buf;
+	for (size_t i = 0; i < s->nmaps; i++) {
+		uintptr_t m = (uintptr_t)s->maps[i].base;
+		if (b < m + s->maps[i].size && b + len > m) {
+			*type = TEE_PARAM_TYPE_MEMREF_INOUT;
+			/* Narrow to the direction of the memref that covers it. */
+			for (int k = 0; k < 4; k++) {
+				uintptr_t c = (uintptr_t)s->cur[k].buf;
+				if (s->cur[k].buf && b >= c && b + len <= c + s->cur[k].size) {
+					*type = s->cur[k].type;
+					break;
+				}
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static struct utee_map *map_find(struct utee_session *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->nmaps; i++)
+		if (s->maps[i].id == id)
+			return &s->maps[i];
+	return NULL;
+}
+
+static void map_drop(struct utee_session *s, uint32_t id)
+{
+	struct utee_map *m = map_find(s, id);
+	if (!m)
+		return;
+	munmap(m->base, m->size);
+	*m = s->maps[--s->nmaps];
+}
+
+/* Apply the shared-memory messages the caller sent before this request. */
+static void drain_side(struct utee_session *s)
+{
+	uint32_t want = atomic_load(&s->mb->side_seq);
+	while (s->side_done != want) {
+		struct et_side_msg m;
+		int fd = -1, nfds = 1;
+		ssize_t n = et_recv(s->side, &m, sizeof(m), &fd, &nfds);
+		if (n <= 0)
+			return;
+		s->side_done++;
+		if (n != sizeof(m)) {
+			if (nfds)
+				close(fd);
+			continue;
+		}
+		if (m.type == ET_SIDE_SHM_DEL) {
+			map_drop(s, m.id);
+		} else if (m.type == ET_SIDE_SHM_ADD && nfds == 1) {
+			size_t sz = 0;
+			/* Unsealed or short memory could vanish under the TA:
+			 * refuse it (later memrefs to it fail BAD_PARAMETERS). */
+			if (et_memfd_check(fd, &sz) == 0 && sz >= m.size && m.size > 0) {
+				void *b = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+					       0);
+				struct utee_map *nm =
+					realloc(s->maps, (s->nmaps + 1) * sizeof(*nm));
+				if (b != MAP_FAILED && nm) {
+					s->maps = nm;
+					map_drop(s, m.id);
+					s->maps[s->nmaps++] =
+						(struct utee_map){m.id, b, (size_t)m.size};
+				} else {
+					if (nm)
+						s->maps = nm;
+					if (b != MAP_FAILED)
+						munmap(b, m.size);
+				}
+			}
+			close(fd);
+		} else if (nfds) {
+			close(fd);
+		}
+	}
+}
+
+static TEE_Result build_params(struct utee_session *s, uint32_t types, TEE_Param p[4])
+{
+	memset(p, 0, sizeof(TEE_Param) * 4);
+	memset(s->cur, 0, sizeof(s->cur));
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		struct et_mparam *m = &s->mb->params[i];
+		switch (t) {
+		case TEE_PARAM_TYPE_NONE:
+			break;
+		case TEE_PARAM_TYPE_VALUE_INPUT:
+		case TEE_PARAM_TYPE_VALUE_INOUT:
+			p[i].value.a = (uint32_t)m->a;
+			p[i].value.b = (uint32_t)m->b;
+			break;
+		case TEE_PARAM_TYPE_VALUE_OUTPUT:
+			break;
+		case TEE_PARAM_TYPE_MEMREF_INPUT:
+		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
+		case TEE_PARAM_TYPE_MEMREF_INOUT: {
+			if (m->shm == ET_SHM_NULL) {
+				p[i].memref.buffer = NULL;
+				p[i].memref.size = (size_t)m->b;
+				break;
+			}
+			struct utee_map *mp = map_find(s, m->shm);
+			if (!mp || m->a > mp->size || m->b > mp->size - m->a)
+				return TEE_ERROR_BAD_PARAMETERS;
+			p[i].memref.buffer = (char *)mp->base + m->a;
+			p[i].memref.size = (size_t)m->b;
+			s->cur[i].buf = p[i].memref.buffer;
+			s->cur[i].size = p[i].memref.size;
+			s->cur[i].type = t;
+			break;
+		}
+		default:
+			return TEE_ERROR_BAD_PARAMETERS;
+		}
+	}
+	return TEE_SUCCESS;
+}
+
+static void store_params(struct utee_session *s, uint32_t types, const TEE_Param p[4])
+{
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		struct et_mparam *m = &s->mb->params[i];
+		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
+			m->a = p[i].value.a;
+			m->b = p[i].value.b;
+		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT || t == TEE_PARAM_TYPE_MEMREF_INOUT) {
+			m->b = p[i].memref.size;
+		}
+	}
+}
+
+static void answer(struct utee_session *s, uint32_t seq, TEE_Result r, uint32_t origin)
+{
+	s->mb->ret = r;
+	s->mb->origin = origin;
+	et_bell_ring(&s->mb->resp, seq, &s->mb->caller_sleeping);
+}
+
+static void session_end(struct utee_session *s)
+{
+	pthread_mutex_lock(&sess_lock);
+	for (struct utee_session **p = &sessions; *p; p = &(*p)->next) {
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sess_lock);
+	struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
+	et_send(ctl_fd, &m, sizeof(m), NULL, 0);
+	while (s->nmaps)
+		map_drop(s, s->maps[0].id);
+	free(s->maps);
+	munmap(s->mb, ET_MAILBOX_SIZE);
+	close(s->side);
+	free(s);
+}
+
+static void *session_thread(void *arg)
+{
+	struct utee_session *s = arg;
+	struct et_mailbox *mb = s->mb;
+	uint32_t last = 0;
+	uint64_t spin = et_spin_budget_ns();
+	for (;;) {
+		et_bell_wait(&mb->req, last, &mb->ta_sleeping, &s->gone, spin, -1);
+		uint32_t seq = atomic_load(&mb->req);
+		if (seq == last) {
+			/* Only "gone" woke us: close as GP does for a dead client. */
+			if (atomic_load(&s->gone)) {
+				if (s->opened) {
+					pthread_mutex_lock(&utee_ta_lock);
+					utee_cur = s;
+					TA_CloseSessionEntryPoint(s->ctx);
+					utee_cur = NULL;
+					pthread_mutex_unlock(&utee_ta_lock);
+				}
+				session_end(s);
+				return NULL;
+			}
+			continue;
+		}
+		drain_side(s);
+		uint32_t op = mb->op, types = mb->param_types;
+		TEE_Param p[4];
+		TEE_Result r = build_params(s, types, p);
+		if (r != TEE_SUCCESS) {
+			answer(s, seq, r, TEE_ORIGIN_TEE);
+			last = seq;
+			if (op == ET_OP_OPEN) {
+				session_end(s);
+				return NULL;
+			}
+			continue;
+		}
+		pthread_mutex_lock(&utee_ta_lock);
+		utee_cur = s;
+		switch (op) {
+		case ET_OP_OPEN:
+			r = TA_OpenSessionEntryPoint(types, p, &s->ctx);
+			s->opened = r == TEE_SUCCESS;
+			break;
+		case ET_OP_INVOKE:
+			r = TA_InvokeCommandEntryPoint(s->ctx, mb->cmd, types, p);
+			break;
+		case ET_OP_CLOSE:
+			TA_CloseSessionEntryPoint(s->ctx);
+			s->opened = 0;
+			r = TEE_SUCCESS;
+			break;
+		default:
+			r = TEE_ERROR_NOT_SUPPORTED;
+		}
+		utee_cur = NULL;
+		pthread_mutex_unlock(&utee_ta_lock);
+		store_params(s, types, p);
+		answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
+		last = seq;
+		if ((op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE) {
+			session_end(s);
+			return NULL;
+		}
+	}
+}
+
+static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
+{
+	size_t sz = 0;
+	struct et_mailbox *mb = MAP_FAILED;
+	if (et_memfd_check(mbfd, &sz) == 0 && sz >= ET_MAILBOX_SIZE)
+		mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
+	close(mbfd);
+	struct utee_session *s = calloc(1, sizeof(*s));
+	if (mb == MAP_FAILED || !s) {
+		/* Tell the core so it can release the session. */
+		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = cs->sid};
+		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
+		if (mb != MAP_FAILED) {
+			mb->ret = TEE_ERROR_OUT_OF_MEMORY;
+			mb->origin = TEE_ORIGIN_TEE;
+			et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+			munmap(mb, ET_MAILBOX_SIZE);
+		}
+		free(s);
+		close(side);
+		return;
+	}
+	s->sid = cs->sid;
+	s->mb = mb;
+	s->side = side;
+	s->cancel_masked = 1;
+	s->client.login = cs->login;
+	const uint8_t *u = cs->client_uuid;
+	s->client.uuid.timeLow = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+				 (uint32_t)u[2] << 8 | u[3];
+	s->client.uuid.timeMid = (uint16_t)(u[4] << 8 | u[5]);
+	s->client.uuid.timeHiAndVersion = (uint16_t)(u[6] << 8 | u[7]);
+	memcpy(s->client.uuid.clockSeqAndNode, u + 8, 8);
+
+	if (!created) {
+		pthread_mutex_lock(&utee_ta_lock);
+		TEE_Result r = TA_CreateEntryPoint();
+		pthread_mutex_unlock(&utee_ta_lock);
+		if (r != TEE_SUCCESS) {
+			EMSG("TA_CreateEntryPoint failed: 0x%x", r);
+			mb->ret = r;
+			mb->origin = TEE_ORIGIN_TRUSTED_APP;
+			et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+			_exit(1);
+		}
+		created = 1;
+	}
+	pthread_mutex_lock(&sess_lock);
+	s->next = sessions;
+	sessions = s;
+	pthread_mutex_unlock(&sess_lock);
+
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	/* The TA's declared stack plus room for this runtime's own frames. */
+	size_t stack = (size_t)__et_ta_head.stack_size + 64 * 1024;
+	pthread_attr_setstacksize(&a, stack);
+	pthread_t t;
+	if (pthread_create(&t, &a, session_thread, s)) {
+		pthread_mutex_lock(&sess_lock);
+		sessions = s->next;
+		pthread_mutex_unlock(&sess_lock);
+		mb->ret = TEE_ERROR_OUT_OF_MEMORY;
+		mb->origin = TEE_ORIGIN_TEE;
+		et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+		s->mb = mb;
+		session_end(s);
+	}
+	pthread_attr_destroy(&a);
+}
+
+static void close_session(uint32_t sid)
+{
+	pthread_mutex_lock(&sess_lock);
+	for (struct utee_session *s = sessions; s; s = s->next) {
+		if (s->sid == sid) {
+			atomic_store(&s->gone, 1);
+			et_futex_wake(&s->mb->req, 1 << 30);
+		}
+	}
+	pthread_mutex_unlock(&sess_lock);
+}
+
+/* Called by edgetee-tahost once the TA is loaded and the sandbox is on. */
+__attribute__((visibility("default"))) int __et_ta_run(int ctl, int svc, const char *instance,
+						       const char *device_id)
+{
+	ctl_fd = ctl;
+	svc_fd = svc;
+	utee_instance_name = instance;
+	utee_device_id = device_id;
+	utee_heap_init(__et_ta_head.data_size);
+	for (;;) {
+		union {
+			struct et_ctl_session s;
+			struct et_ctl_sid sid;
+			char buf[256];
+		} m;
+		int fds[2], nfds = 2;
+		ssize_t n = et_recv(ctl_fd, &m, sizeof(m), fds, &nfds);
+		if (n <= 0)
+			_exit(0); /* the core is gone: so is this instance */
+		if (m.sid.type == ET_CTL_SESSION && n == sizeof(m.s) && nfds == 2) {
+			new_session(&m.s, fds[0], fds[1]);
+			continue;
+		}
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		if (m.sid.type == ET_CTL_CLOSE) {
+			close_session(m.sid.sid);
+		} else if (m.sid.type == ET_CTL_DESTROY) {
+			pthread_mutex_lock(&utee_ta_lock);
+			if (created)
+				TA_DestroyEntryPoint();
+			_exit(0);
+		}
+	}
+}

@@ -1,0 +1,143 @@
+/*
+ * GP Internal Core API 4.9, Internal Client API: a TA opening sessions to
+ * other TAs. The calling TA is a client like any other, over the same
+ * channel code as libteec; the core sees its svc socket as the caller and
+ * gives the target the identity TEE_LOGIN_TRUSTED_APP + the caller's UUID.
+ * A TA's memory is private to its process, so every memref is copied
+ * through the session's bounce buffer.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "chan.h"
+#include "utee_priv.h"
+
+struct __TEE_TASessionHandle {
+	struct et_chan *chan;
+};
+
+static int svc_open(void *arg, const uint8_t uuid[16], uint32_t login, uint32_t gid,
+		    uint64_t cookie, const int fds[2])
+{
+	struct et_svc_req r = {.type = ET_SVC_OPEN_TA, .cookie = cookie};
+	memcpy(r.uuid, uuid, 16);
+	return utee_svc_send(&r, fds, 2);
+}
+
+static void svc_kill(void *arg, uint64_t cookie)
+{
+	struct et_svc_req r = {.type = ET_SVC_KILL_SESSION, .cookie = cookie};
+	utee_svc_send(&r, NULL, 0);
+}
+
+static void uuid_bytes(const TEE_UUID *u, uint8_t b[16])
+{
+	b[0] = (uint8_t)(u->timeLow >> 24);
+	b[1] = (uint8_t)(u->timeLow >> 16);
+	b[2] = (uint8_t)(u->timeLow >> 8);
+	b[3] = (uint8_t)u->timeLow;
+	b[4] = (uint8_t)(u->timeMid >> 8);
+	b[5] = (uint8_t)u->timeMid;
+	b[6] = (uint8_t)(u->timeHiAndVersion >> 8);
+	b[7] = (uint8_t)u->timeHiAndVersion;
+	memcpy(b + 8, u->clockSeqAndNode, 8);
+}
+
+static TEE_Result to_cparams(uint32_t types, TEE_Param *params, struct et_cparam p[4])
+{
+	memset(p, 0, sizeof(struct et_cparam) * 4);
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		switch (t) {
+		case TEE_PARAM_TYPE_NONE:
+		case TEE_PARAM_TYPE_VALUE_OUTPUT:
+			break;
+		case TEE_PARAM_TYPE_VALUE_INPUT:
+		case TEE_PARAM_TYPE_VALUE_INOUT:
+			p[i].a = params[i].value.a;
+			p[i].b = params[i].value.b;
+			break;
+		case TEE_PARAM_TYPE_MEMREF_INPUT:
+		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
+		case TEE_PARAM_TYPE_MEMREF_INOUT:
+			if (!params[i].memref.buffer && params[i].memref.size)
+				return TEE_ERROR_BAD_PARAMETERS;
+			p[i].buf = params[i].memref.buffer;
+			p[i].size = params[i].memref.size;
+			break;
+		default:
+			return TEE_ERROR_BAD_PARAMETERS;
+		}
+	}
+	return TEE_SUCCESS;
+}
+
+static void from_cparams(uint32_t types, TEE_Param *params, const struct et_cparam p[4])
+{
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
+			params[i].value.a = p[i].a;
+			params[i].value.b = p[i].b;
+		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+			   t == TEE_PARAM_TYPE_MEMREF_INOUT) {
+			params[i].memref.size = p[i].size;
+		}
+	}
+}
+
+TEE_Result TEE_OpenTASession(const TEE_UUID *destination, uint32_t cancellationRequestTimeout,
+			     uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
+			     TEE_TASessionHandle *session, uint32_t *returnOrigin)
+{
+	uint32_t dummy, *origin = returnOrigin ? returnOrigin : &dummy;
+	*origin = TEE_ORIGIN_API;
+	if (!destination || !session)
+		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	*session = TEE_HANDLE_NULL;
+	struct et_cparam p[4];
+	TEE_Result r = to_cparams(paramTypes, params, p);
+	if (r != TEE_SUCCESS)
+		return r;
+	struct __TEE_TASessionHandle *h = TEE_Malloc(sizeof(*h), TEE_MALLOC_FILL_ZERO);
+	if (!h)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	uint8_t u[16];
+	uuid_bytes(destination, u);
+	struct et_chan_ops ops = {svc_open, svc_kill, NULL, NULL, cancellationRequestTimeout};
+	r = et_chan_open(&ops, u, 0, 0, paramTypes, p, &h->chan, origin);
+	if (params)
+		from_cparams(paramTypes, params, p);
+	if (r != TEE_SUCCESS) {
+		TEE_Free(h);
+		return r;
+	}
+	*session = h;
+	return TEE_SUCCESS;
+}
+
+void TEE_CloseTASession(TEE_TASessionHandle session)
+{
+	if (session == TEE_HANDLE_NULL)
+		return;
+	et_chan_close(session->chan);
+	TEE_Free(session);
+}
+
+TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session, uint32_t cancellationRequestTimeout,
+			       uint32_t commandID, uint32_t paramTypes,
+			       TEE_Param params[TEE_NUM_PARAMS], uint32_t *returnOrigin)
+{
+	uint32_t dummy, *origin = returnOrigin ? returnOrigin : &dummy;
+	*origin = TEE_ORIGIN_API;
+	if (session == TEE_HANDLE_NULL)
+		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	struct et_cparam p[4];
+	TEE_Result r = to_cparams(paramTypes, params, p);
+	if (r != TEE_SUCCESS)
+		return r;
+	et_chan_set_timeout(session->chan, cancellationRequestTimeout);
+	r = et_chan_invoke(session->chan, commandID, paramTypes, p, origin);
+	from_cparams(paramTypes, params, p);
+	return r;
+}
