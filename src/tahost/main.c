@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <user_ta_header.h>
 
 typedef int (*ta_run_fn)(int ctl, int svc, const char *instance, const char *device_id);
@@ -96,6 +98,13 @@ int main(int argc, char **argv)
 	if (!run) {
 		fprintf(stderr, "edgetee-tahost %s: not an edgetee TA (no __et_ta_run)\n",
 			argv[1]);
+		return 1;
+	}
+	/* OpenSSL reads its configuration and seeds its DRBG on first use;
+	 * do both now, while files may still be opened. */
+	unsigned char seed;
+	if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) || RAND_bytes(&seed, 1) != 1) {
+		fprintf(stderr, "edgetee-tahost %s: cannot initialise OpenSSL\n", argv[1]);
 		return 1;
 	}
 	if (sandbox()) {
