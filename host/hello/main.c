@@ -28,14 +28,15 @@ int main(int argc, char **argv)
 	}
 	r = TEEC_OpenSession(&ctx, &sess, &uuid, TEEC_LOGIN_USER, NULL, NULL, &origin);
 	if (r != TEEC_SUCCESS) {
-		fprintf(stderr, "edgetee-hello: TEEC_OpenSession: 0x%08x (origin %u)\n", r,
-			origin);
+		fprintf(stderr, "edgetee-hello: TEEC_OpenSession: 0x%08x (origin %u)\n",
+			r, origin);
 		TEEC_FinalizeContext(&ctx);
 		return 1;
 	}
 	TEEC_Operation op;
 	memset(&op, 0, sizeof(op));
-	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	op.paramTypes =
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
 	op.params[0].value.a = 41;
 	r = TEEC_InvokeCommand(&sess, HELLO_CMD_INC, &op, &origin);
 	if (r == TEEC_SUCCESS)
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
 	char text[128];
 	memset(&op, 0, sizeof(op));
 	op.paramTypes =
-		TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
 	op.params[0].tmpref.buffer = text;
 	op.params[0].tmpref.size = sizeof(text);
 	TEEC_Result r2 = TEEC_InvokeCommand(&sess, HELLO_CMD_WHOAMI, &op, &origin);

@@ -94,10 +94,13 @@ int cli_up(const char *instance, const char *dir, int trust_dev_key, int quiet)
 		    access(dev, R_OK) == 0) {
 			snprintf(p, sizeof(p), "%s/dev_key.pub.pem", keys);
 			if (copy_file(dev, p))
-				fprintf(stderr, "edgetee: cannot install developer key in %s\n",
+				fprintf(stderr,
+					"edgetee: cannot install developer key in %s\n",
 					keys);
 		} else if (!quiet) {
-			fprintf(stderr, "edgetee: warning: no developer key next to this build\n");
+			fprintf(
+			    stderr,
+			    "edgetee: warning: no developer key next to this build\n");
 		}
 	}
 	if (et_sibling_path("edgeteed", daemon, sizeof(daemon))) {
@@ -119,8 +122,8 @@ int cli_up(const char *instance, const char *dir, int trust_dev_key, int quiet)
 		char fdarg[16];
 		int w = fcntl(pp[1], F_DUPFD, 10); /* not close-on-exec */
 		snprintf(fdarg, sizeof(fdarg), "%d", w);
-		execl(daemon, "edgeteed", "--dir", dir, "--instance", instance, "--ready-fd",
-		      fdarg, (char *)NULL);
+		execl(daemon, "edgeteed", "--dir", dir, "--instance", instance,
+		      "--ready-fd", fdarg, (char *)NULL);
 		fprintf(stderr, "edgetee: cannot run %s: %s\n", daemon, strerror(errno));
 		_exit(127);
 	}
@@ -135,13 +138,15 @@ int cli_up(const char *instance, const char *dir, int trust_dev_key, int quiet)
 		waitpid(pid, &st, 0);
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 			return 3; /* already running: edgeteed said so */
-		fprintf(stderr, "edgetee: instance '%s' failed to start (see %s/edgeteed.log)\n",
+		fprintf(stderr,
+			"edgetee: instance '%s' failed to start (see %s/edgeteed.log)\n",
 			instance, dir);
 		return 1;
 	}
 	if (!quiet)
-		printf("edgetee: instance '%s' is up (pid %d)\nexport EDGETEE_SOCKET=%s\n",
-		       instance, (int)pid, sock);
+		printf(
+		    "edgetee: instance '%s' is up (pid %d)\nexport EDGETEE_SOCKET=%s\n",
+		    instance, (int)pid, sock);
 	return 0;
 }
 
@@ -170,7 +175,8 @@ int cli_down(const char *dir, int quiet)
 	ssize_t n = recv(fd, b, sizeof(b), 0);
 	close(fd);
 	if (n != 0 && pid > 0) {
-		fprintf(stderr, "edgetee: instance did not stop in time; killing pid %d\n",
+		fprintf(stderr,
+			"edgetee: instance did not stop in time; killing pid %d\n",
 			(int)pid);
 		kill(pid, SIGKILL);
 	}
@@ -212,7 +218,8 @@ static int parse(int argc, char **argv, struct inst_opts *o, const char *cmd,
 			o->json = 1;
 			break;
 		case 'h':
-			printf("usage: edgetee %s [--instance NAME] [--dir DIR]%s\n", cmd, extra);
+			printf("usage: edgetee %s [--instance NAME] [--dir DIR]%s\n", cmd,
+			       extra);
 			return 1;
 		default:
 			fprintf(stderr, "edgetee %s: bad option (see --help)\n", cmd);
@@ -220,7 +227,8 @@ static int parse(int argc, char **argv, struct inst_opts *o, const char *cmd,
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "edgetee %s: unexpected argument '%s'\n", cmd, argv[optind]);
+		fprintf(stderr, "edgetee %s: unexpected argument '%s'\n", cmd,
+			argv[optind]);
 		return 2;
 	}
 	return 0;
@@ -229,9 +237,11 @@ static int parse(int argc, char **argv, struct inst_opts *o, const char *cmd,
 int cmd_up(int argc, char **argv)
 {
 	struct inst_opts o;
-	int r = parse(argc, argv, &o, "up", " [--no-dev-key]\n"
-			"  Start a TEE instance in the background and print its socket.\n"
-			"  The developer key of this build is trusted unless --no-dev-key.");
+	int r =
+	    parse(argc, argv, &o, "up",
+		  " [--no-dev-key]\n"
+		  "  Start a TEE instance in the background and print its socket.\n"
+		  "  The developer key of this build is trusted unless --no-dev-key.");
 	if (r)
 		return r == 1 ? 0 : r;
 	char dir[4096];
@@ -245,7 +255,8 @@ int cmd_up(int argc, char **argv)
 int cmd_down(int argc, char **argv)
 {
 	struct inst_opts o;
-	int r = parse(argc, argv, &o, "down", "\n  Stop a TEE instance and its TA processes.");
+	int r = parse(argc, argv, &o, "down",
+		      "\n  Stop a TEE instance and its TA processes.");
 	if (r)
 		return r == 1 ? 0 : r;
 	char dir[4096];
@@ -257,8 +268,9 @@ int cmd_down(int argc, char **argv)
 int cmd_status(int argc, char **argv)
 {
 	struct inst_opts o;
-	int r = parse(argc, argv, &o, "status",
-		      " [--json]\n  Show whether the instance runs and its TA processes.");
+	int r =
+	    parse(argc, argv, &o, "status",
+		  " [--json]\n  Show whether the instance runs and its TA processes.");
 	if (r)
 		return r == 1 ? 0 : r;
 	char dir[4096], sock[4200];

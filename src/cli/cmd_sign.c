@@ -19,13 +19,15 @@
 int cmd_keygen(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: edgetee keygen PRIVATE.pem PUBLIC.pem\n"
-		       "  Create an Ed25519 TA signing key pair. Give PUBLIC.pem to the\n"
-		       "  instances that should trust your TAs (their keys/ directory).\n");
+		printf(
+		    "usage: edgetee keygen PRIVATE.pem PUBLIC.pem\n"
+		    "  Create an Ed25519 TA signing key pair. Give PUBLIC.pem to the\n"
+		    "  instances that should trust your TAs (their keys/ directory).\n");
 		return 0;
 	}
 	if (argc != 3) {
-		fprintf(stderr, "edgetee keygen: expected PRIVATE.pem PUBLIC.pem (see --help)\n");
+		fprintf(stderr,
+			"edgetee keygen: expected PRIVATE.pem PUBLIC.pem (see --help)\n");
 		return 2;
 	}
 	char err[512];
@@ -68,7 +70,8 @@ int cmd_sign(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: edgetee sign --key KEY.pem [--out-dir DIR] TA.so\n"
-			       "  Package a TA shared object as DIR/<uuid>.ta, signed with KEY.\n");
+			       "  Package a TA shared object as DIR/<uuid>.ta, signed "
+			       "with KEY.\n");
 			return 0;
 		default:
 			fprintf(stderr, "edgetee sign: bad option (see --help)\n");
@@ -76,7 +79,8 @@ int cmd_sign(int argc, char **argv)
 		}
 	}
 	if (!key || optind != argc - 1) {
-		fprintf(stderr, "edgetee sign: need --key KEY.pem and one TA.so (see --help)\n");
+		fprintf(stderr,
+			"edgetee sign: need --key KEY.pem and one TA.so (see --help)\n");
 		return 2;
 	}
 	const char *so = argv[optind];
@@ -92,7 +96,8 @@ int cmd_sign(int argc, char **argv)
 	}
 	const struct et_ta_head *head = dlsym(h, "__et_ta_head");
 	if (!head || head->magic != ET_TA_HEAD_MAGIC) {
-		fprintf(stderr, "edgetee sign: %s is not an edgetee TA (no TA head)\n", so);
+		fprintf(stderr, "edgetee sign: %s is not an edgetee TA (no TA head)\n",
+			so);
 		return 1;
 	}
 	struct et_manifest m;

@@ -9,19 +9,21 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: edgetee COMMAND [ARGS]\n"
-		   "\n"
-		   "Instances:\n"
-		   "  up [--instance NAME] [--dir DIR]   start a TEE instance in the background\n"
-		   "  down [--instance NAME] [--dir DIR] stop it\n"
-		   "  status [--instance NAME] [--dir DIR] [--json]\n"
-		   "TAs:\n"
-		   "  keygen PRIVATE.pem PUBLIC.pem      make an Ed25519 signing key pair\n"
-		   "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
-		   "Benchmarks:\n"
-		   "  bench invoke [--json FILE] [--quick]   invocation path costs\n"
-		   "\n"
-		   "Every command takes --help.\n");
+	fprintf(
+	    f, "usage: edgetee COMMAND [ARGS]\n"
+	       "\n"
+	       "Instances:\n"
+	       "  up [--instance NAME] [--dir DIR]   start a TEE instance in the "
+	       "background\n"
+	       "  down [--instance NAME] [--dir DIR] stop it\n"
+	       "  status [--instance NAME] [--dir DIR] [--json]\n"
+	       "TAs:\n"
+	       "  keygen PRIVATE.pem PUBLIC.pem      make an Ed25519 signing key pair\n"
+	       "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
+	       "Benchmarks:\n"
+	       "  bench invoke [--json FILE] [--quick]   invocation path costs\n"
+	       "\n"
+	       "Every command takes --help.\n");
 }
 
 int main(int argc, char **argv)

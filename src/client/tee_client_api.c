@@ -24,7 +24,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 struct ctx_imp {
-	pthread_mutex_t lock;  /* guards the session list and socket writes */
+	pthread_mutex_t lock; /* guards the session list and socket writes */
 	struct sess_imp *sessions;
 };
 
@@ -44,8 +44,11 @@ static int ctx_open(void *arg, const uint8_t uuid[16], uint32_t login, uint32_t 
 {
 	TEEC_Context *c = arg;
 	struct ctx_imp *ci = c->imp;
-	struct et_msg_open m = {.type = ET_MSG_OPEN, .version = ET_PROTO_VERSION,
-				.login = login, .conn_gid = gid, .cookie = cookie};
+	struct et_msg_open m = {.type = ET_MSG_OPEN,
+				.version = ET_PROTO_VERSION,
+				.login = login,
+				.conn_gid = gid,
+				.cookie = cookie};
 	memcpy(m.uuid, uuid, 16);
 	pthread_mutex_lock(&ci->lock);
 	int r = et_send(c->fd, &m, sizeof(m), fds, 2);
@@ -90,9 +93,10 @@ EXPORT TEEC_Result TEEC_InitializeContext(const char *name, TEEC_Context *contex
 	}
 	strcpy(a.sun_path, path);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		fprintf(stderr,
-			"libteec: no edgetee instance at %s (start one with `edgetee up`)\n",
-			path);
+		fprintf(
+		    stderr,
+		    "libteec: no edgetee instance at %s (start one with `edgetee up`)\n",
+		    path);
 		close(fd);
 		return TEEC_ERROR_COMMUNICATION;
 	}
@@ -133,7 +137,8 @@ static void uuid_bytes(const TEEC_UUID *u, uint8_t b[16])
 }
 
 /* TEEC_Operation -> channel parameters; TA-visible types in *ta_types. */
-static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4], uint32_t *ta_types)
+static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4],
+			      uint32_t *ta_types)
 {
 	memset(p, 0, sizeof(struct et_cparam) * 4);
 	*ta_types = 0;
@@ -166,16 +171,18 @@ static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4], uint32_
 			TEEC_SharedMemory *sm = q->memref.parent;
 			if (!sm || !sm->imp)
 				return TEEC_ERROR_BAD_PARAMETERS;
-			uint32_t need = t == TEEC_MEMREF_PARTIAL_INPUT    ? TEEC_MEM_INPUT
-					: t == TEEC_MEMREF_PARTIAL_OUTPUT ? TEEC_MEM_OUTPUT
+			uint32_t need = t == TEEC_MEMREF_PARTIAL_INPUT ? TEEC_MEM_INPUT
+					: t == TEEC_MEMREF_PARTIAL_OUTPUT
+					    ? TEEC_MEM_OUTPUT
 					: t == TEEC_MEMREF_PARTIAL_INOUT
-						? TEEC_MEM_INPUT | TEEC_MEM_OUTPUT
-						: 0;
+					    ? TEEC_MEM_INPUT | TEEC_MEM_OUTPUT
+					    : 0;
 			if ((sm->flags & need) != need)
 				return TEEC_ERROR_BAD_PARAMETERS;
 			p[i].shm = &((struct shm_imp *)sm->imp)->shm;
 			if (t == TEEC_MEMREF_WHOLE) {
-				uint32_t f = sm->flags & (TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
+				uint32_t f =
+				    sm->flags & (TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
 				if (!f)
 					return TEEC_ERROR_BAD_PARAMETERS;
 				tt = f == TEEC_MEM_INPUT    ? TEEC_MEMREF_TEMP_INPUT
@@ -233,9 +240,9 @@ static void from_cparams(TEEC_Operation *op, const struct et_cparam p[4])
 }
 
 EXPORT TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session,
-				    const TEEC_UUID *destination, uint32_t connectionMethod,
-				    const void *connectionData, TEEC_Operation *operation,
-				    uint32_t *returnOrigin)
+				    const TEEC_UUID *destination,
+				    uint32_t connectionMethod, const void *connectionData,
+				    TEEC_Operation *operation, uint32_t *returnOrigin)
 {
 	uint32_t dummy;
 	uint32_t *origin = returnOrigin ? returnOrigin : &dummy;

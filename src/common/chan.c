@@ -30,10 +30,10 @@ struct et_chan {
 	pthread_mutex_t lock; /* one request in flight per session */
 	struct et_mailbox *mb;
 	int mbfd;
-	int side;             /* our end of the side socketpair */
+	int side; /* our end of the side socketpair */
 	uint64_t cookie;
 	struct et_shm bounce; /* id ET_SHM_BOUNCE, fd -1 until first use */
-	uint32_t *sent;       /* shm ids the TA process has mapped */
+	uint32_t *sent;	      /* shm ids the TA process has mapped */
 	size_t nsent, capsent;
 	_Atomic uint64_t cancel_at; /* when cancellation was requested, 0 = not */
 	int dead;
@@ -221,7 +221,8 @@ static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 						memcpy((char *)s->user + p[i].offset,
 						       (char *)s->map + p[i].offset, nsz);
 				} else if (p[i].buf) {
-					memcpy(p[i].buf, (char *)c->bounce.map + m->a, nsz);
+					memcpy(p[i].buf, (char *)c->bounce.map + m->a,
+					       nsz);
 				}
 			}
 			p[i].size = nsz;
@@ -247,21 +248,23 @@ static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 	for (;;) {
 		/* Long sleeps are sliced so that a vanished core or an expired
 		 * cancellation grace period are noticed. */
-		if (et_bell_wait(&mb->resp, seq - 1, &mb->caller_sleeping, &mb->state, spin,
-				 200) == 0) {
+		if (et_bell_wait(&mb->resp, seq - 1, &mb->caller_sleeping, &mb->state,
+				 spin, 200) == 0) {
 			if (atomic_load(&mb->resp) == seq)
 				break;
 			if (atomic_load(&mb->state) == ET_MB_DEAD)
 				break;
 		}
 		spin = 0;
-		if (atomic_load(&mb->resp) == seq || atomic_load(&mb->state) == ET_MB_DEAD)
+		if (atomic_load(&mb->resp) == seq ||
+		    atomic_load(&mb->state) == ET_MB_DEAD)
 			break;
 		if (tmo != 0xFFFFFFFFu && !atomic_load(&c->cancel_at) &&
 		    et_now_ns() - start >= (uint64_t)tmo * 1000000u)
 			et_chan_cancel(c);
 		uint64_t ca = atomic_load(&c->cancel_at);
-		if (!killed && ca && et_now_ns() - ca > (uint64_t)cancel_grace_ms() * 1000000u) {
+		if (!killed && ca &&
+		    et_now_ns() - ca > (uint64_t)cancel_grace_ms() * 1000000u) {
 			c->ops.kill(c->ops.arg, c->cookie);
 			killed = 1;
 		}
@@ -327,8 +330,8 @@ static uint32_t post(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t ptyp
 }
 
 uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
-		      uint32_t login, uint32_t gid, uint32_t ptypes, struct et_cparam p[4],
-		      struct et_chan **out, uint32_t *origin)
+		      uint32_t login, uint32_t gid, uint32_t ptypes,
+		      struct et_cparam p[4], struct et_chan **out, uint32_t *origin)
 {
 	*origin = TEEC_ORIGIN_API;
 	struct et_chan *c = calloc(1, sizeof(*c));
@@ -344,7 +347,8 @@ uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
 	if (c->mbfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		goto oom;
 	c->side = sv[0];
-	c->mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->mbfd, 0);
+	c->mb =
+	    mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->mbfd, 0);
 	if (c->mb == MAP_FAILED) {
 		c->mb = NULL;
 		goto oom;

@@ -11,19 +11,19 @@
 #include <stdint.h>
 
 struct et_shm {
-	uint32_t id;  /* process-unique, never ET_SHM_BOUNCE/ET_SHM_NULL */
-	int fd;       /* sealed memfd */
-	void *map;    /* our mapping of fd */
+	uint32_t id; /* process-unique, never ET_SHM_BOUNCE/ET_SHM_NULL */
+	int fd;	     /* sealed memfd */
+	void *map;   /* our mapping of fd */
 	size_t size;
-	void *user;   /* registered memory: caller's buffer shadowed by map; else map */
+	void *user; /* registered memory: caller's buffer shadowed by map; else map */
 };
 
 struct et_cparam {
-	uint32_t type;       /* TEE_PARAM_TYPE_* (0..7) as the TA will see it */
-	uint32_t a, b;       /* values */
-	void *buf;           /* temporary memref (shm == NULL) */
-	size_t size;         /* memref size; updated on return */
-	struct et_shm *shm;  /* shared-memory memref */
+	uint32_t type;	    /* TEE_PARAM_TYPE_* (0..7) as the TA will see it */
+	uint32_t a, b;	    /* values */
+	void *buf;	    /* temporary memref (shm == NULL) */
+	size_t size;	    /* memref size; updated on return */
+	struct et_shm *shm; /* shared-memory memref */
 	size_t offset;
 };
 
@@ -45,8 +45,8 @@ struct et_chan;
 
 /* Results and origins are GP TEE(C)_Result / *_ORIGIN_* numbers. */
 uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
-		      uint32_t login, uint32_t gid, uint32_t ptypes, struct et_cparam p[4],
-		      struct et_chan **out, uint32_t *origin);
+		      uint32_t login, uint32_t gid, uint32_t ptypes,
+		      struct et_cparam p[4], struct et_chan **out, uint32_t *origin);
 uint32_t et_chan_invoke(struct et_chan *c, uint32_t cmd, uint32_t ptypes,
 			struct et_cparam p[4], uint32_t *origin);
 void et_chan_close(struct et_chan *c);

@@ -72,7 +72,8 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static inline int ready(_Atomic uint32_t *word, uint32_t old, const _Atomic uint32_t *stop)
+static inline int ready(_Atomic uint32_t *word, uint32_t old,
+			const _Atomic uint32_t *stop)
 {
 	if (atomic_load_explicit(word, memory_order_acquire) != old)
 		return 1;

@@ -48,7 +48,9 @@ ssize_t et_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
 		char b[CMSG_SPACE(sizeof(int) * ET_MAX_FDS)];
 		struct cmsghdr align;
 	} u;
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.b,
 			   .msg_controllen = sizeof(u.b)};
 	int want = nfds ? *nfds : 0;
 	if (nfds)
@@ -72,7 +74,8 @@ ssize_t et_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
 			if (got < want)
 				fds[got++] = tmp[i];
 			else
-				close(tmp[i]); /* never leak descriptors a peer forced on us */
+				close(tmp[i]); /* never leak descriptors a peer forced on
+						  us */
 		}
 	}
 	if (nfds)

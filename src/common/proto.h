@@ -25,19 +25,19 @@
 
 /* ---- client -> core ---------------------------------------------------- */
 enum et_msg_type {
-	ET_MSG_OPEN = 1,   /* + fds: mailbox, side socket */
-	ET_MSG_KILL,       /* kill the TA instance behind a session (cancel timeout) */
-	ET_MSG_STATUS,     /* reply: JSON text */
-	ET_MSG_SHUTDOWN,   /* only from the instance's own uid */
+	ET_MSG_OPEN = 1, /* + fds: mailbox, side socket */
+	ET_MSG_KILL,	 /* kill the TA instance behind a session (cancel timeout) */
+	ET_MSG_STATUS,	 /* reply: JSON text */
+	ET_MSG_SHUTDOWN, /* only from the instance's own uid */
 };
 
 struct et_msg_open {
 	uint32_t type;
 	uint32_t version;
 	uint32_t login;
-	uint32_t conn_gid;  /* TEEC_LOGIN_GROUP*: the group asked for */
-	uint8_t uuid[16];   /* TA UUID, big-endian RFC 4122 byte order */
-	uint64_t cookie;    /* caller's handle for this session (for KILL) */
+	uint32_t conn_gid; /* TEEC_LOGIN_GROUP*: the group asked for */
+	uint8_t uuid[16];  /* TA UUID, big-endian RFC 4122 byte order */
+	uint64_t cookie;   /* caller's handle for this session (for KILL) */
 };
 
 struct et_msg_kill {
@@ -54,15 +54,15 @@ struct et_msg_hdr {
 /* ---- core -> TA (ctl) ---------------------------------------------------- */
 enum et_ctl_type {
 	ET_CTL_SESSION = 100, /* + fds: mailbox, side socket */
-	ET_CTL_CLOSE,         /* caller vanished: close the session */
-	ET_CTL_DESTROY,       /* last session gone, no keep-alive: exit */
+	ET_CTL_CLOSE,	      /* caller vanished: close the session */
+	ET_CTL_DESTROY,	      /* last session gone, no keep-alive: exit */
 	ET_CTL_SESSION_END,   /* TA -> core: session finished (closed/open failed) */
 };
 
 struct et_ctl_session {
 	uint32_t type;
 	uint32_t sid;
-	uint32_t login;        /* TEE_LOGIN_* of the client */
+	uint32_t login; /* TEE_LOGIN_* of the client */
 	uint32_t pad;
 	uint8_t client_uuid[16];
 };
@@ -77,21 +77,21 @@ enum et_svc_type {
 	ET_SVC_OPEN_TA = 200, /* + fds: mailbox, side; no reply (answer in mailbox) */
 	ET_SVC_PTIME_GET,
 	ET_SVC_PTIME_SET,
-	ET_SVC_KILL_SESSION,  /* TA-to-TA cancellation timeout */
+	ET_SVC_KILL_SESSION, /* TA-to-TA cancellation timeout */
 };
 
 struct et_svc_req {
 	uint32_t type;
 	uint32_t pad;
-	uint64_t cookie;     /* OPEN_TA / KILL_SESSION */
-	uint8_t uuid[16];    /* OPEN_TA: target */
-	uint64_t seconds;    /* PTIME_SET */
+	uint64_t cookie;  /* OPEN_TA / KILL_SESSION */
+	uint8_t uuid[16]; /* OPEN_TA: target */
+	uint64_t seconds; /* PTIME_SET */
 	uint32_t millis;
 	uint32_t pad2;
 };
 
 struct et_svc_reply {
-	uint32_t ret;        /* TEE_Result */
+	uint32_t ret; /* TEE_Result */
 	uint32_t millis;
 	uint64_t seconds;
 };
@@ -112,14 +112,14 @@ struct et_side_msg {
 enum et_mb_op { ET_OP_OPEN = 1, ET_OP_INVOKE, ET_OP_CLOSE };
 enum et_mb_state { ET_MB_LIVE = 0, ET_MB_DEAD = 1 };
 
-#define ET_SHM_BOUNCE 0u          /* shm id 0: the session's bounce buffer */
+#define ET_SHM_BOUNCE 0u	  /* shm id 0: the session's bounce buffer */
 #define ET_SHM_NULL   0xFFFFFFFFu /* memref with a NULL buffer */
 
 struct et_mparam {
-	uint32_t type;   /* TEE_PARAM_TYPE_* as the TA sees it (0..7) */
-	uint32_t shm;    /* memrefs: shm id (ET_SHM_BOUNCE, ET_SHM_NULL or registered) */
-	uint64_t a;      /* value.a, or memref offset */
-	uint64_t b;      /* value.b, or memref size (updated by the TA on return) */
+	uint32_t type; /* TEE_PARAM_TYPE_* as the TA sees it (0..7) */
+	uint32_t shm;  /* memrefs: shm id (ET_SHM_BOUNCE, ET_SHM_NULL or registered) */
+	uint64_t a;    /* value.a, or memref offset */
+	uint64_t b;    /* value.b, or memref size (updated by the TA on return) */
 };
 
 /*
@@ -127,23 +127,23 @@ struct et_mparam {
  * bouncing one line between two CPUs while one side spins.
  */
 struct et_mailbox {
-	_Atomic uint32_t req;          /* caller bumps to post a request */
-	_Atomic uint32_t ta_sleeping;  /* TA is (about to be) in FUTEX_WAIT on req */
-	_Atomic uint32_t side_seq;     /* side messages sent before this request */
-	uint32_t op;                   /* enum et_mb_op */
+	_Atomic uint32_t req;	      /* caller bumps to post a request */
+	_Atomic uint32_t ta_sleeping; /* TA is (about to be) in FUTEX_WAIT on req */
+	_Atomic uint32_t side_seq;    /* side messages sent before this request */
+	uint32_t op;		      /* enum et_mb_op */
 	uint32_t cmd;
 	uint32_t param_types;
 	struct et_mparam params[4];
 	char pad0[64];
 
-	_Atomic uint32_t resp;         /* TA (or core) sets = req when answered */
+	_Atomic uint32_t resp; /* TA (or core) sets = req when answered */
 	_Atomic uint32_t caller_sleeping;
-	_Atomic uint32_t state;        /* enum et_mb_state, set DEAD by the core */
+	_Atomic uint32_t state; /* enum et_mb_state, set DEAD by the core */
 	uint32_t ret;
 	uint32_t origin;
 	char pad1[44];
 
-	_Atomic uint32_t cancel;       /* futex: cancellation requested */
+	_Atomic uint32_t cancel; /* futex: cancellation requested */
 	uint32_t pad2[15];
 };
 

@@ -136,7 +136,8 @@ int et_pkg_write(const char *path, const struct et_manifest *m, const uint8_t *e
 	EVP_MD_CTX *ctx = NULL;
 	FILE *kf = fopen(key_pem_path, "r");
 	if (!kf) {
-		seterr(err, errlen, "cannot read key %s: %s", key_pem_path, strerror(errno));
+		seterr(err, errlen, "cannot read key %s: %s", key_pem_path,
+		       strerror(errno));
 		return -1;
 	}
 	key = PEM_read_PrivateKey(kf, NULL, NULL, NULL);
@@ -167,7 +168,8 @@ int et_pkg_write(const char *path, const struct et_manifest *m, const uint8_t *e
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) != 1 ||
 	    EVP_DigestSign(ctx, sig, &slen, body, blen) != 1 || slen != h.sig_len) {
-		seterr(err, errlen, "signing failed (is %s an Ed25519 key?)", key_pem_path);
+		seterr(err, errlen, "signing failed (is %s an Ed25519 key?)",
+		       key_pem_path);
 		goto out;
 	}
 	char tmp[4096];
@@ -267,7 +269,8 @@ int et_pkg_load(const char *path, const char *const *trust_dirs, struct et_pkg *
 		seterr(err, errlen, "%s: signature does not verify", path);
 		goto bad_sig;
 	}
-	if (et_manifest_from_json((const char *)f + sizeof(h), h.manifest_len, &out->man)) {
+	if (et_manifest_from_json((const char *)f + sizeof(h), h.manifest_len,
+				  &out->man)) {
 		seterr(err, errlen, "%s: bad manifest", path);
 		goto bad;
 	}

@@ -22,7 +22,7 @@ struct et_pkg_hdr {
 
 struct et_manifest {
 	uint8_t uuid[16];
-	uint32_t flags;      /* TA_FLAG_* */
+	uint32_t flags; /* TA_FLAG_* */
 	uint32_t stack_size;
 	uint32_t data_size;
 	char version[64];
@@ -32,9 +32,9 @@ struct et_manifest {
 struct et_pkg {
 	struct et_pkg_hdr hdr;
 	struct et_manifest man;
-	const uint8_t *elf;  /* points into the loaded file */
+	const uint8_t *elf; /* points into the loaded file */
 	size_t elf_len;
-	uint8_t *file;       /* whole file */
+	uint8_t *file; /* whole file */
 	size_t file_len;
 };
 

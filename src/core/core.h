@@ -30,7 +30,7 @@ struct ta_image {
 	int64_t mtime_ns;
 	off_t size;
 	struct et_manifest man;
-	int elf_fd;              /* sealed memfd holding the verified ELF */
+	int elf_fd; /* sealed memfd holding the verified ELF */
 	int refs;
 	struct ta_image *next;
 };
@@ -42,7 +42,7 @@ struct client {
 	struct ev ev;
 	int fd;
 	struct ucred cred;
-	struct instance *ta;     /* non-NULL when the client is a TA instance */
+	struct instance *ta; /* non-NULL when the client is a TA instance */
 	struct client *next;
 };
 
@@ -52,7 +52,7 @@ struct instance {
 	pid_t pid;
 	int ctl, svc;
 	int nsess;
-	int dying;               /* DESTROY sent: no new sessions */
+	int dying;		 /* DESTROY sent: no new sessions */
 	struct client as_client; /* its svc socket, for TA-to-TA opens */
 	struct instance *next;
 };
@@ -60,7 +60,7 @@ struct instance {
 struct session {
 	uint32_t sid;
 	struct instance *inst;
-	struct client *cl;       /* NULL once the caller vanished */
+	struct client *cl; /* NULL once the caller vanished */
 	uint64_t cookie;
 	struct et_mailbox *mb;
 	struct session *next;

@@ -98,8 +98,8 @@ uint32_t login_identity(const struct client *cl, uint32_t login, uint32_t gid,
 		if (login == TEEC_LOGIN_APPLICATION)
 			snprintf(name, sizeof(name), "app=%s", exe);
 		else if (login == TEEC_LOGIN_USER_APPLICATION)
-			snprintf(name, sizeof(name), "uid=%x:app=%s", (unsigned)cl->cred.uid,
-				 exe);
+			snprintf(name, sizeof(name), "uid=%x:app=%s",
+				 (unsigned)cl->cred.uid, exe);
 		else {
 			if (!in_group(cl->cred.pid, cl->cred.gid, gid))
 				return TEEC_ERROR_ACCESS_DENIED;

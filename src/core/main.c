@@ -39,8 +39,8 @@ void core_log(const char *fmt, ...)
 	struct tm tm;
 	localtime_r(&ts.tv_sec, &tm);
 	int n = (int)strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
-	n += snprintf(buf + n, sizeof(buf) - (size_t)n, ".%03ld edgeteed[%d]: ",
-		      ts.tv_nsec / 1000000, (int)getpid());
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n,
+		      ".%03ld edgeteed[%d]: ", ts.tv_nsec / 1000000, (int)getpid());
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
@@ -141,7 +141,8 @@ static int listen_socket(const char *path)
 	int r = bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
 	if (r < 0 || listen(fd, 128) < 0) {
-		fprintf(stderr, "edgeteed: cannot listen on %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "edgeteed: cannot listen on %s: %s\n", path,
+			strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -220,7 +221,8 @@ static void client_msg(struct client *c)
 		}
 		case ET_MSG_SHUTDOWN:
 			if (c->cred.uid == getuid() || c->cred.uid == 0) {
-				core_log("shutdown requested by pid %d", (int)c->cred.pid);
+				core_log("shutdown requested by pid %d",
+					 (int)c->cred.pid);
 				g.stopping = 1;
 			}
 			break;
@@ -265,7 +267,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "edgeteed: unexpected argument '%s' (see --help)\n", argv[optind]);
+		fprintf(stderr, "edgeteed: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
 		return 2;
 	}
 	static char dirbuf[4096];

@@ -32,7 +32,8 @@ static int find_file(const char *uuidstr, char *path, size_t len, struct stat *s
 	const char *env = getenv("EDGETEE_TA_PATH");
 	if (env && *env) {
 		char *dup = strdup(env), *save = NULL;
-		for (char *d = strtok_r(dup, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		for (char *d = strtok_r(dup, ":", &save); d;
+		     d = strtok_r(NULL, ":", &save)) {
 			if (*d && try_dir(d, uuidstr, path, len, st) == 0) {
 				free(dup);
 				return 0;
@@ -59,7 +60,8 @@ static int elf_memfd(const uint8_t *elf, size_t len)
 		}
 		off += (size_t)w;
 	}
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)) {
+	if (fcntl(fd, F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)) {
 		close(fd);
 		return -1;
 	}
@@ -89,8 +91,8 @@ uint32_t store_lookup(const uint8_t uuid[16], struct ta_image **out)
 		return TEEC_ERROR_ITEM_NOT_FOUND;
 	int64_t mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	for (struct ta_image *i = g.images; i; i = i->next) {
-		if (!strcmp(i->path, path) && i->dev == st.st_dev && i->ino == st.st_ino &&
-		    i->mtime_ns == mt && i->size == st.st_size) {
+		if (!strcmp(i->path, path) && i->dev == st.st_dev &&
+		    i->ino == st.st_ino && i->mtime_ns == mt && i->size == st.st_size) {
 			i->refs++;
 			*out = i;
 			return TEEC_SUCCESS;

@@ -30,7 +30,7 @@
 #include "util.h"
 
 #define TA_FLAG_SINGLE_INSTANCE_     (1u << 2)
-#define TA_FLAG_MULTI_SESSION_       (1u << 3)
+#define TA_FLAG_MULTI_SESSION_	     (1u << 3)
 #define TA_FLAG_INSTANCE_KEEP_ALIVE_ (1u << 4)
 
 static void mb_answer(struct et_mailbox *mb, uint32_t ret, uint32_t origin)
@@ -92,7 +92,8 @@ static void maybe_destroy(struct instance *in)
 	if (in->nsess > 0 || in->dying)
 		return;
 	uint32_t f = in->img->man.flags;
-	if ((f & TA_FLAG_SINGLE_INSTANCE_) && (f & TA_FLAG_INSTANCE_KEEP_ALIVE_) && !g.stopping)
+	if ((f & TA_FLAG_SINGLE_INSTANCE_) && (f & TA_FLAG_INSTANCE_KEEP_ALIVE_) &&
+	    !g.stopping)
 		return;
 	struct et_ctl_sid m = {.type = ET_CTL_DESTROY};
 	in->dying = 1;
@@ -134,7 +135,8 @@ static struct instance *spawn(struct ta_image *img)
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
-		if (g.drop_user && (setgroups(0, NULL) || setgid(g.ta_gid) || setuid(g.ta_uid)))
+		if (g.drop_user &&
+		    (setgroups(0, NULL) || setgid(g.ta_gid) || setuid(g.ta_uid)))
 			_exit(126);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		char *argv[] = {"edgetee-tahost", us, (char *)g.name, g.device_id, NULL};
@@ -173,10 +175,11 @@ static struct instance *spawn(struct ta_image *img)
 
 void ta_open(struct client *cl, const struct et_msg_open *m, int mbfd, int sidefd)
 {
-	struct et_mailbox *mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE,
-				     MAP_SHARED, mbfd, 0);
+	struct et_mailbox *mb =
+	    mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
 	size_t mbsize = 0;
-	if (mb == MAP_FAILED || et_memfd_check(mbfd, &mbsize) || mbsize < ET_MAILBOX_SIZE) {
+	if (mb == MAP_FAILED || et_memfd_check(mbfd, &mbsize) ||
+	    mbsize < ET_MAILBOX_SIZE) {
 		/* No mailbox to answer in: the caller sees the socket close. */
 		if (mb != MAP_FAILED)
 			munmap(mb, ET_MAILBOX_SIZE);
@@ -233,7 +236,8 @@ void ta_open(struct client *cl, const struct et_msg_open *m, int mbfd, int sidef
 	s->next = g.sessions;
 	g.sessions = s;
 	in->nsess++;
-	struct et_ctl_session cs = {.type = ET_CTL_SESSION, .sid = s->sid, .login = login};
+	struct et_ctl_session cs = {
+	    .type = ET_CTL_SESSION, .sid = s->sid, .login = login};
 	memcpy(cs.client_uuid, ident, 16);
 	int fds[2] = {mbfd, sidefd};
 	if (et_send(in->ctl, &cs, sizeof(cs), fds, 2)) {

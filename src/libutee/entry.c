@@ -59,7 +59,8 @@ int utee_in_shared(const void *buf, size_t len, uint32_t *type)
 			/* Narrow to the direction of the memref that covers it. */
 			for (int k = 0; k < 4; k++) {
 				uintptr_t c = (uintptr_t)s->cur[k].buf;
-				if (s->cur[k].buf && b >= c && b + len <= c + s->cur[k].size) {
+				if (s->cur[k].buf && b >= c &&
+				    b + len <= c + s->cur[k].size) {
 					*type = s->cur[k].type;
 					break;
 				}
@@ -110,15 +111,15 @@ static void drain_side(struct utee_session *s)
 			/* Unsealed or short memory could vanish under the TA:
 			 * refuse it (later memrefs to it fail BAD_PARAMETERS). */
 			if (et_memfd_check(fd, &sz) == 0 && sz >= m.size && m.size > 0) {
-				void *b = mmap(NULL, m.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-					       0);
+				void *b = mmap(NULL, m.size, PROT_READ | PROT_WRITE,
+					       MAP_SHARED, fd, 0);
 				struct utee_map *nm =
-					realloc(s->maps, (s->nmaps + 1) * sizeof(*nm));
+				    realloc(s->maps, (s->nmaps + 1) * sizeof(*nm));
 				if (b != MAP_FAILED && nm) {
 					s->maps = nm;
 					map_drop(s, m.id);
 					s->maps[s->nmaps++] =
-						(struct utee_map){m.id, b, (size_t)m.size};
+					    (struct utee_map){m.id, b, (size_t)m.size};
 				} else {
 					if (nm)
 						s->maps = nm;
@@ -183,7 +184,8 @@ static void store_params(struct utee_session *s, uint32_t types, const TEE_Param
 		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
 			m->a = p[i].value.a;
 			m->b = p[i].value.b;
-		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT || t == TEE_PARAM_TYPE_MEMREF_INOUT) {
+		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+			   t == TEE_PARAM_TYPE_MEMREF_INOUT) {
 			m->b = p[i].memref.size;
 		}
 	}
@@ -288,7 +290,8 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 	size_t sz = 0;
 	struct et_mailbox *mb = MAP_FAILED;
 	if (et_memfd_check(mbfd, &sz) == 0 && sz >= ET_MAILBOX_SIZE)
-		mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, mbfd, 0);
+		mb = mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, mbfd,
+			  0);
 	close(mbfd);
 	struct utee_session *s = calloc(1, sizeof(*s));
 	if (mb == MAP_FAILED || !s) {
@@ -298,7 +301,8 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		if (mb != MAP_FAILED) {
 			mb->ret = TEE_ERROR_OUT_OF_MEMORY;
 			mb->origin = TEE_ORIGIN_TEE;
-			et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+			et_bell_ring(&mb->resp, atomic_load(&mb->req),
+				     &mb->caller_sleeping);
 			munmap(mb, ET_MAILBOX_SIZE);
 		}
 		free(s);
@@ -311,8 +315,8 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 	s->cancel_masked = 1;
 	s->client.login = cs->login;
 	const uint8_t *u = cs->client_uuid;
-	s->client.uuid.timeLow = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
-				 (uint32_t)u[2] << 8 | u[3];
+	s->client.uuid.timeLow =
+	    (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3];
 	s->client.uuid.timeMid = (uint16_t)(u[4] << 8 | u[5]);
 	s->client.uuid.timeHiAndVersion = (uint16_t)(u[6] << 8 | u[7]);
 	memcpy(s->client.uuid.clockSeqAndNode, u + 8, 8);
@@ -325,7 +329,8 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 			EMSG("TA_CreateEntryPoint failed: 0x%x", r);
 			mb->ret = r;
 			mb->origin = TEE_ORIGIN_TRUSTED_APP;
-			et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+			et_bell_ring(&mb->resp, atomic_load(&mb->req),
+				     &mb->caller_sleeping);
 			_exit(1);
 		}
 		created = 1;
@@ -368,8 +373,8 @@ static void close_session(uint32_t sid)
 }
 
 /* Called by edgetee-tahost once the TA is loaded and the sandbox is on. */
-__attribute__((visibility("default"))) int __et_ta_run(int ctl, int svc, const char *instance,
-						       const char *device_id)
+__attribute__((visibility("default"))) int
+__et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
 {
 	ctl_fd = ctl;
 	svc_fd = svc;

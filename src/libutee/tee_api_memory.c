@@ -71,7 +71,8 @@ void *TEE_Realloc(void *buffer, size_t newSize)
 		return &zero_sized;
 	}
 	size_t old = malloc_usable_size(buffer);
-	/* Allocate-copy-free keeps the budget exact and the old block intact on failure. */
+	/* Allocate-copy-free keeps the budget exact and the old block intact on failure.
+	 */
 	void *n = alloc(newSize, 0);
 	if (!n)
 		return NULL;

@@ -50,7 +50,7 @@ struct prop {
 struct prop_enum {
 	struct prop_enum *next;
 	TEE_PropSetHandle set; /* NULL until started */
-	size_t idx;            /* slot in set; == slot count past the end */
+	size_t idx;	       /* slot in set; == slot count past the end */
 };
 
 static pthread_mutex_t enum_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -72,48 +72,37 @@ static const bool bool_false;
  * no value and is filled from utee_device_id when read.
  */
 static const struct user_ta_property tee_props[] = {
-	{ "gpd.tee.apiversion", USER_TA_PROP_TYPE_STRING, "1.3.1" },
-	{ "gpd.tee.internalCore.version", USER_TA_PROP_TYPE_U32,
-	  &u32_core_version },
-	{ "gpd.tee.description", USER_TA_PROP_TYPE_STRING, "edgetee" },
-	{ PROP_DEVICE_ID, USER_TA_PROP_TYPE_UUID, NULL },
-	/* Time comes from the REE kernel, which the TEE cannot vouch for. */
-	{ "gpd.tee.systemTime.protectionLevel", USER_TA_PROP_TYPE_U32,
-	  &u32_100 },
-	{ "gpd.tee.TAPersistentTime.protectionLevel", USER_TA_PROP_TYPE_U32,
-	  &u32_100 },
-	{ "gpd.tee.arith.maxBigIntSize", USER_TA_PROP_TYPE_U32,
-	  &u32_max_bigint },
-	{ "gpd.tee.cryptography.ecc", USER_TA_PROP_TYPE_BOOL, &bool_true },
-	{ "gpd.tee.cryptography.nist", USER_TA_PROP_TYPE_BOOL, &bool_true },
-	{ "gpd.tee.cryptography.bsi-r", USER_TA_PROP_TYPE_BOOL, &bool_false },
-	{ "gpd.tee.cryptography.bsi-t", USER_TA_PROP_TYPE_BOOL, &bool_false },
-	{ "gpd.tee.cryptography.ietf", USER_TA_PROP_TYPE_BOOL, &bool_true },
-	{ "gpd.tee.cryptography.octa", USER_TA_PROP_TYPE_BOOL, &bool_false },
-	/* Storage lives in REE files with no rollback protection yet. */
-	{ "gpd.tee.trustedStorage.antiRollback.protectionLevel",
-	  USER_TA_PROP_TYPE_U32, &u32_0 },
-	{ "gpd.tee.trustedStorage.rollbackDetection.protectionLevel",
-	  USER_TA_PROP_TYPE_U32, &u32_0 },
-	{ "gpd.tee.trustedos.implementation.version", USER_TA_PROP_TYPE_STRING,
-	  "edgetee 0.1" },
-	{ "gpd.tee.trustedos.implementation.binaryversion",
-	  USER_TA_PROP_TYPE_U32, &u32_1 },
-	{ "gpd.tee.trustedos.manufacturer", USER_TA_PROP_TYPE_STRING,
-	  "edgetee" },
-	{ "gpd.tee.firmware.implementation.version", USER_TA_PROP_TYPE_STRING,
-	  "edgetee 0.1" },
-	{ "gpd.tee.firmware.implementation.binaryversion",
-	  USER_TA_PROP_TYPE_U32, &u32_1 },
-	{ "gpd.tee.firmware.manufacturer", USER_TA_PROP_TYPE_STRING,
-	  "edgetee" },
-	{ "gpd.tee.event.maxSources", USER_TA_PROP_TYPE_U32, &u32_0 },
+    {"gpd.tee.apiversion", USER_TA_PROP_TYPE_STRING, "1.3.1"},
+    {"gpd.tee.internalCore.version", USER_TA_PROP_TYPE_U32, &u32_core_version},
+    {"gpd.tee.description", USER_TA_PROP_TYPE_STRING, "edgetee"},
+    {PROP_DEVICE_ID, USER_TA_PROP_TYPE_UUID, NULL},
+    /* Time comes from the REE kernel, which the TEE cannot vouch for. */
+    {"gpd.tee.systemTime.protectionLevel", USER_TA_PROP_TYPE_U32, &u32_100},
+    {"gpd.tee.TAPersistentTime.protectionLevel", USER_TA_PROP_TYPE_U32, &u32_100},
+    {"gpd.tee.arith.maxBigIntSize", USER_TA_PROP_TYPE_U32, &u32_max_bigint},
+    {"gpd.tee.cryptography.ecc", USER_TA_PROP_TYPE_BOOL, &bool_true},
+    {"gpd.tee.cryptography.nist", USER_TA_PROP_TYPE_BOOL, &bool_true},
+    {"gpd.tee.cryptography.bsi-r", USER_TA_PROP_TYPE_BOOL, &bool_false},
+    {"gpd.tee.cryptography.bsi-t", USER_TA_PROP_TYPE_BOOL, &bool_false},
+    {"gpd.tee.cryptography.ietf", USER_TA_PROP_TYPE_BOOL, &bool_true},
+    {"gpd.tee.cryptography.octa", USER_TA_PROP_TYPE_BOOL, &bool_false},
+    /* Storage lives in REE files with no rollback protection yet. */
+    {"gpd.tee.trustedStorage.antiRollback.protectionLevel", USER_TA_PROP_TYPE_U32,
+     &u32_0},
+    {"gpd.tee.trustedStorage.rollbackDetection.protectionLevel", USER_TA_PROP_TYPE_U32,
+     &u32_0},
+    {"gpd.tee.trustedos.implementation.version", USER_TA_PROP_TYPE_STRING, "edgetee 0.1"},
+    {"gpd.tee.trustedos.implementation.binaryversion", USER_TA_PROP_TYPE_U32, &u32_1},
+    {"gpd.tee.trustedos.manufacturer", USER_TA_PROP_TYPE_STRING, "edgetee"},
+    {"gpd.tee.firmware.implementation.version", USER_TA_PROP_TYPE_STRING, "edgetee 0.1"},
+    {"gpd.tee.firmware.implementation.binaryversion", USER_TA_PROP_TYPE_U32, &u32_1},
+    {"gpd.tee.firmware.manufacturer", USER_TA_PROP_TYPE_STRING, "edgetee"},
+    {"gpd.tee.event.maxSources", USER_TA_PROP_TYPE_U32, &u32_0},
 };
 
 #define TEE_NUM_PROPS (sizeof(tee_props) / sizeof(tee_props[0]))
 
-static __attribute__((noreturn)) void prop_panic(const char *func,
-						 const char *why)
+static __attribute__((noreturn)) void prop_panic(const char *func, const char *why)
 {
 	EMSG("%s: %s", func, why);
 	TEE_Panic(0);
@@ -121,8 +110,7 @@ static __attribute__((noreturn)) void prop_panic(const char *func,
 
 static bool is_pseudo_handle(TEE_PropSetHandle h)
 {
-	return h == TEE_PROPSET_CURRENT_TA ||
-	       h == TEE_PROPSET_CURRENT_CLIENT ||
+	return h == TEE_PROPSET_CURRENT_TA || h == TEE_PROPSET_CURRENT_CLIENT ||
 	       h == TEE_PROPSET_TEE_IMPLEMENTATION;
 }
 
@@ -200,7 +188,7 @@ static bool parse_uuid(const char *s, size_t len, TEE_UUID *uuid)
 
 	if (len != 36)
 		return false;
-	for (i = 0; i < 36; ) {
+	for (i = 0; i < 36;) {
 		unsigned int hi, lo;
 
 		if (i == 8 || i == 13 || i == 18 || i == 23) {
@@ -217,8 +205,8 @@ static bool parse_uuid(const char *s, size_t len, TEE_UUID *uuid)
 		i += 2;
 	}
 
-	uuid->timeLow = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-			(uint32_t)b[2] << 8 | b[3];
+	uuid->timeLow =
+	    (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 	uuid->timeMid = (uint16_t)(b[4] << 8 | b[5]);
 	uuid->timeHiAndVersion = (uint16_t)(b[6] << 8 | b[7]);
 	memcpy(uuid->clockSeqAndNode, b + 8, 8);
@@ -232,8 +220,8 @@ static void format_uuid(const TEE_UUID *u, char *buf, size_t size)
 	snprintf(buf, size,
 		 "%08" PRIx32 "-%04" PRIx16 "-%04" PRIx16
 		 "-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 u->timeLow, u->timeMid, u->timeHiAndVersion,
-		 c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+		 u->timeLow, u->timeMid, u->timeHiAndVersion, c[0], c[1], c[2], c[3],
+		 c[4], c[5], c[6], c[7]);
 }
 
 /*
@@ -292,8 +280,7 @@ static bool b64_alphabet_ok(const char *s)
  * runs in chunks through a small stack buffer to avoid a heap allocation
  * sized by the property.
  */
-static TEE_Result b64_decode(const char *txt, uint8_t *buf, size_t cap,
-			     size_t *len)
+static TEE_Result b64_decode(const char *txt, uint8_t *buf, size_t cap, size_t *len)
 {
 	unsigned char tmp[128];
 	EVP_ENCODE_CTX *ctx;
@@ -313,15 +300,14 @@ static TEE_Result b64_decode(const char *txt, uint8_t *buf, size_t cap,
 	while (left) {
 		int inl = left > 64 ? 64 : (int)left;
 
-		if (EVP_DecodeUpdate(ctx, tmp, &outl,
-				     (const unsigned char *)txt, inl) < 0)
+		if (EVP_DecodeUpdate(ctx, tmp, &outl, (const unsigned char *)txt, inl) <
+		    0)
 			goto bad;
 		txt += inl;
 		left -= (size_t)inl;
 		if (total < cap)
 			memcpy(buf + total, tmp,
-			       cap - total < (size_t)outl ? cap - total :
-							    (size_t)outl);
+			       cap - total < (size_t)outl ? cap - total : (size_t)outl);
 		total += (size_t)outl;
 	}
 	if (EVP_DecodeFinal(ctx, tmp, &outl) < 0)
@@ -470,8 +456,8 @@ static struct prop_enum *enum_find(TEE_PropSetHandle h)
 }
 
 /* Snapshot of an enumerator's position; panics on a bad handle. */
-static void enum_state(const char *func, TEE_PropSetHandle h,
-		       TEE_PropSetHandle *set, size_t *idx)
+static void enum_state(const char *func, TEE_PropSetHandle h, TEE_PropSetHandle *set,
+		       size_t *idx)
 {
 	struct prop_enum *pe;
 
@@ -490,8 +476,8 @@ static void enum_state(const char *func, TEE_PropSetHandle h,
  * The property named `name` in a pseudo-handle's set, or the one under an
  * enumerator (whose name argument GP makes irrelevant, so it is ignored).
  */
-static TEE_Result get_prop(const char *func, TEE_PropSetHandle h,
-			   const char *name, struct prop *p)
+static TEE_Result get_prop(const char *func, TEE_PropSetHandle h, const char *name,
+			   struct prop *p)
 {
 	TEE_PropSetHandle set;
 	size_t idx, n;
@@ -566,8 +552,7 @@ TEE_Result TEE_GetPropertyAsString(TEE_PropSetHandle propsetOrEnumerator,
 		break;
 	case USER_TA_PROP_TYPE_IDENTITY: {
 		/* Login in decimal, as OP-TEE prints it. */
-		int n = snprintf(tmp, sizeof(tmp), "%" PRIu32 ":",
-				 p.v.id.login);
+		int n = snprintf(tmp, sizeof(tmp), "%" PRIu32 ":", p.v.id.login);
 
 		format_uuid(&p.v.id.uuid, tmp + n, sizeof(tmp) - (size_t)n);
 		break;
@@ -584,8 +569,8 @@ TEE_Result TEE_GetPropertyAsString(TEE_PropSetHandle propsetOrEnumerator,
 	return copy_string(s, valueBuffer, valueBufferLen);
 }
 
-TEE_Result TEE_GetPropertyAsBool(TEE_PropSetHandle propsetOrEnumerator,
-				 const char *name, bool *value)
+TEE_Result TEE_GetPropertyAsBool(TEE_PropSetHandle propsetOrEnumerator, const char *name,
+				 bool *value)
 {
 	struct prop p;
 	TEE_Result res;
@@ -613,8 +598,7 @@ TEE_Result TEE_GetPropertyAsBool(TEE_PropSetHandle propsetOrEnumerator,
 	return TEE_ERROR_BAD_FORMAT;
 }
 
-static TEE_Result prop_to_uint(const struct prop *p, uint64_t max,
-			       uint64_t *out)
+static TEE_Result prop_to_uint(const struct prop *p, uint64_t max, uint64_t *out)
 {
 	switch (p->type) {
 	case USER_TA_PROP_TYPE_U32:
@@ -635,8 +619,8 @@ static TEE_Result prop_to_uint(const struct prop *p, uint64_t max,
 	}
 }
 
-TEE_Result TEE_GetPropertyAsU32(TEE_PropSetHandle propsetOrEnumerator,
-				const char *name, uint32_t *value)
+TEE_Result TEE_GetPropertyAsU32(TEE_PropSetHandle propsetOrEnumerator, const char *name,
+				uint32_t *value)
 {
 	struct prop p;
 	TEE_Result res;
@@ -654,8 +638,8 @@ TEE_Result TEE_GetPropertyAsU32(TEE_PropSetHandle propsetOrEnumerator,
 	return TEE_SUCCESS;
 }
 
-TEE_Result TEE_GetPropertyAsU64(TEE_PropSetHandle propsetOrEnumerator,
-				const char *name, uint64_t *value)
+TEE_Result TEE_GetPropertyAsU64(TEE_PropSetHandle propsetOrEnumerator, const char *name,
+				uint64_t *value)
 {
 	struct prop p;
 	TEE_Result res;
@@ -704,8 +688,8 @@ TEE_Result TEE_GetPropertyAsBinaryBlock(TEE_PropSetHandle propsetOrEnumerator,
 	return TEE_SUCCESS;
 }
 
-TEE_Result TEE_GetPropertyAsUUID(TEE_PropSetHandle propsetOrEnumerator,
-				 const char *name, TEE_UUID *value)
+TEE_Result TEE_GetPropertyAsUUID(TEE_PropSetHandle propsetOrEnumerator, const char *name,
+				 TEE_UUID *value)
 {
 	struct prop p;
 	TEE_Result res;
@@ -800,8 +784,7 @@ void TEE_FreePropertyEnumerator(TEE_PropSetHandle enumerator)
 	TEE_Free(pe);
 }
 
-void TEE_StartPropertyEnumerator(TEE_PropSetHandle enumerator,
-				 TEE_PropSetHandle propSet)
+void TEE_StartPropertyEnumerator(TEE_PropSetHandle enumerator, TEE_PropSetHandle propSet)
 {
 	struct prop_enum *pe;
 
@@ -836,8 +819,8 @@ void TEE_ResetPropertyEnumerator(TEE_PropSetHandle enumerator)
 		prop_panic(__func__, "invalid property enumerator handle");
 }
 
-TEE_Result TEE_GetPropertyName(TEE_PropSetHandle enumerator,
-			       void *nameBuffer, size_t *nameBufferLen)
+TEE_Result TEE_GetPropertyName(TEE_PropSetHandle enumerator, void *nameBuffer,
+			       size_t *nameBufferLen)
 {
 	TEE_PropSetHandle set;
 	struct prop p;

@@ -86,8 +86,9 @@ static void from_cparams(uint32_t types, TEE_Param *params, const struct et_cpar
 	}
 }
 
-TEE_Result TEE_OpenTASession(const TEE_UUID *destination, uint32_t cancellationRequestTimeout,
-			     uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
+TEE_Result TEE_OpenTASession(const TEE_UUID *destination,
+			     uint32_t cancellationRequestTimeout, uint32_t paramTypes,
+			     TEE_Param params[TEE_NUM_PARAMS],
 			     TEE_TASessionHandle *session, uint32_t *returnOrigin)
 {
 	uint32_t dummy, *origin = returnOrigin ? returnOrigin : &dummy;
@@ -104,7 +105,8 @@ TEE_Result TEE_OpenTASession(const TEE_UUID *destination, uint32_t cancellationR
 		return TEE_ERROR_OUT_OF_MEMORY;
 	uint8_t u[16];
 	uuid_bytes(destination, u);
-	struct et_chan_ops ops = {svc_open, svc_kill, NULL, NULL, cancellationRequestTimeout};
+	struct et_chan_ops ops = {svc_open, svc_kill, NULL, NULL,
+				  cancellationRequestTimeout};
 	r = et_chan_open(&ops, u, 0, 0, paramTypes, p, &h->chan, origin);
 	if (params)
 		from_cparams(paramTypes, params, p);
@@ -124,9 +126,10 @@ void TEE_CloseTASession(TEE_TASessionHandle session)
 	TEE_Free(session);
 }
 
-TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session, uint32_t cancellationRequestTimeout,
-			       uint32_t commandID, uint32_t paramTypes,
-			       TEE_Param params[TEE_NUM_PARAMS], uint32_t *returnOrigin)
+TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session,
+			       uint32_t cancellationRequestTimeout, uint32_t commandID,
+			       uint32_t paramTypes, TEE_Param params[TEE_NUM_PARAMS],
+			       uint32_t *returnOrigin)
 {
 	uint32_t dummy, *origin = returnOrigin ? returnOrigin : &dummy;
 	*origin = TEE_ORIGIN_API;

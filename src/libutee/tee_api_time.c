@@ -49,7 +49,8 @@ TEE_Result TEE_Wait(uint32_t timeout)
 			et_futex_wait(&s->mb->cancel, 0, left);
 		} else {
 			struct timespec ts = {left < 0 ? 3600 : left / 1000,
-					      left < 0 ? 0 : (long)(left % 1000) * 1000000L};
+					      left < 0 ? 0
+						       : (long)(left % 1000) * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -78,8 +79,8 @@ TEE_Result TEE_GetTAPersistentTime(TEE_Time *time)
 
 TEE_Result TEE_SetTAPersistentTime(const TEE_Time *time)
 {
-	struct et_svc_req req = {.type = ET_SVC_PTIME_SET, .seconds = time->seconds,
-				 .millis = time->millis};
+	struct et_svc_req req = {
+	    .type = ET_SVC_PTIME_SET, .seconds = time->seconds, .millis = time->millis};
 	struct et_svc_reply rep = {0};
 	return utee_svc_call(&req, &rep);
 }

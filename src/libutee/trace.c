@@ -18,9 +18,9 @@ void trace_printf(const char *func, int line, int level, bool level_ok, const ch
 	char buf[1024];
 	(void)level_ok;
 	const TEE_UUID *u = &__et_ta_head.uuid;
-	int n = snprintf(buf, sizeof(buf), "TA %08x-%04x %c %s:%d: ", u->timeLow, u->timeMid,
-			 level >= 1 && level <= 4 ? lvl[level] : lvl[0], func ? func : "-",
-			 line);
+	int n = snprintf(buf, sizeof(buf), "TA %08x-%04x %c %s:%d: ", u->timeLow,
+			 u->timeMid, level >= 1 && level <= 4 ? lvl[level] : lvl[0],
+			 func ? func : "-", line);
 	if (n < 0)
 		return;
 	va_list ap;

@@ -16,13 +16,13 @@
 #endif
 
 __attribute__((visibility("default"))) const struct et_ta_head __et_ta_head = {
-	.magic = ET_TA_HEAD_MAGIC,
-	.flags = TA_FLAGS,
-	.uuid = TA_UUID,
-	.stack_size = TA_STACK_SIZE,
-	.data_size = TA_DATA_SIZE,
-	.version = TA_VERSION,
-	.description = TA_DESCRIPTION,
+    .magic = ET_TA_HEAD_MAGIC,
+    .flags = TA_FLAGS,
+    .uuid = TA_UUID,
+    .stack_size = TA_STACK_SIZE,
+    .data_size = TA_DATA_SIZE,
+    .version = TA_VERSION,
+    .description = TA_DESCRIPTION,
 };
 
 static const bool prop_single = (TA_FLAGS & TA_FLAG_SINGLE_INSTANCE) != 0;
@@ -32,15 +32,15 @@ static const uint32_t prop_data = TA_DATA_SIZE;
 static const uint32_t prop_stack = TA_STACK_SIZE;
 
 const struct user_ta_property ta_props[] = {
-	{"gpd.ta.singleInstance", USER_TA_PROP_TYPE_BOOL, &prop_single},
-	{"gpd.ta.multiSession", USER_TA_PROP_TYPE_BOOL, &prop_multi},
-	{"gpd.ta.instanceKeepAlive", USER_TA_PROP_TYPE_BOOL, &prop_keep},
-	{"gpd.ta.dataSize", USER_TA_PROP_TYPE_U32, &prop_data},
-	{"gpd.ta.stackSize", USER_TA_PROP_TYPE_U32, &prop_stack},
-	{"gpd.ta.version", USER_TA_PROP_TYPE_STRING, TA_VERSION},
-	{"gpd.ta.description", USER_TA_PROP_TYPE_STRING, TA_DESCRIPTION},
+    {"gpd.ta.singleInstance", USER_TA_PROP_TYPE_BOOL, &prop_single},
+    {"gpd.ta.multiSession", USER_TA_PROP_TYPE_BOOL, &prop_multi},
+    {"gpd.ta.instanceKeepAlive", USER_TA_PROP_TYPE_BOOL, &prop_keep},
+    {"gpd.ta.dataSize", USER_TA_PROP_TYPE_U32, &prop_data},
+    {"gpd.ta.stackSize", USER_TA_PROP_TYPE_U32, &prop_stack},
+    {"gpd.ta.version", USER_TA_PROP_TYPE_STRING, TA_VERSION},
+    {"gpd.ta.description", USER_TA_PROP_TYPE_STRING, TA_DESCRIPTION},
 #ifdef TA_CURRENT_TA_EXT_PROPERTIES
-	TA_CURRENT_TA_EXT_PROPERTIES
+    TA_CURRENT_TA_EXT_PROPERTIES
 #endif
 };
 

@@ -29,7 +29,7 @@ struct utee_session {
 	struct utee_map *maps; /* shared memory the client sent (id 0 = bounce) */
 	size_t nmaps;
 	TEE_Identity client;
-	void *ctx;             /* the TA's session context */
+	void *ctx; /* the TA's session context */
 	int opened;
 	int cancel_masked;
 	_Atomic uint32_t gone; /* caller vanished: close at the next chance */

@@ -36,21 +36,56 @@ static int sandbox(void)
 	if (!ctx)
 		return -1;
 	static const int allow[] = {
-		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-		SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
-		SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(mremap),
-		SCMP_SYS(madvise), SCMP_SYS(brk), SCMP_SYS(futex), SCMP_SYS(set_robust_list),
-		SCMP_SYS(get_robust_list), SCMP_SYS(rseq), SCMP_SYS(clock_gettime),
-		SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
-		SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sched_yield),
-		SCMP_SYS(sched_getaffinity), SCMP_SYS(exit), SCMP_SYS(exit_group),
-		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction),
-		SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg),
-		SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(memfd_create),
-		SCMP_SYS(ftruncate), SCMP_SYS(fcntl), SCMP_SYS(getrandom), SCMP_SYS(poll),
-		SCMP_SYS(ppoll), SCMP_SYS(membarrier), SCMP_SYS(prlimit64),
-		SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
-		SCMP_SYS(restart_syscall),
+	    SCMP_SYS(read),
+	    SCMP_SYS(write),
+	    SCMP_SYS(readv),
+	    SCMP_SYS(writev),
+	    SCMP_SYS(close),
+	    SCMP_SYS(fstat),
+	    SCMP_SYS(newfstatat),
+	    SCMP_SYS(lseek),
+	    SCMP_SYS(mmap),
+	    SCMP_SYS(munmap),
+	    SCMP_SYS(mprotect),
+	    SCMP_SYS(mremap),
+	    SCMP_SYS(madvise),
+	    SCMP_SYS(brk),
+	    SCMP_SYS(futex),
+	    SCMP_SYS(set_robust_list),
+	    SCMP_SYS(get_robust_list),
+	    SCMP_SYS(rseq),
+	    SCMP_SYS(clock_gettime),
+	    SCMP_SYS(clock_nanosleep),
+	    SCMP_SYS(nanosleep),
+	    SCMP_SYS(gettimeofday),
+	    SCMP_SYS(getpid),
+	    SCMP_SYS(gettid),
+	    SCMP_SYS(sched_yield),
+	    SCMP_SYS(sched_getaffinity),
+	    SCMP_SYS(exit),
+	    SCMP_SYS(exit_group),
+	    SCMP_SYS(rt_sigreturn),
+	    SCMP_SYS(rt_sigprocmask),
+	    SCMP_SYS(rt_sigaction),
+	    SCMP_SYS(sigaltstack),
+	    SCMP_SYS(tgkill),
+	    SCMP_SYS(sendmsg),
+	    SCMP_SYS(recvmsg),
+	    SCMP_SYS(sendto),
+	    SCMP_SYS(recvfrom),
+	    SCMP_SYS(memfd_create),
+	    SCMP_SYS(ftruncate),
+	    SCMP_SYS(fcntl),
+	    SCMP_SYS(getrandom),
+	    SCMP_SYS(poll),
+	    SCMP_SYS(ppoll),
+	    SCMP_SYS(membarrier),
+	    SCMP_SYS(prlimit64),
+	    SCMP_SYS(getuid),
+	    SCMP_SYS(geteuid),
+	    SCMP_SYS(getgid),
+	    SCMP_SYS(getegid),
+	    SCMP_SYS(restart_syscall),
 	};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
@@ -79,18 +114,21 @@ int main(int argc, char **argv)
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: edgetee-tahost UUID INSTANCE DEVICE_ID\n"
 		       "  Internal to edgeteed: runs one sandboxed TA instance.\n"
-		       "  Expects the control sockets on fds 3 and 4 and the TA ELF on fd 5.\n");
+		       "  Expects the control sockets on fds 3 and 4 and the TA ELF on "
+		       "fd 5.\n");
 		return 0;
 	}
 	if (argc != 4) {
-		fprintf(stderr, "edgetee-tahost: started by edgeteed only (see --help)\n");
+		fprintf(stderr,
+			"edgetee-tahost: started by edgeteed only (see --help)\n");
 		return 2;
 	}
 	prctl(PR_SET_DUMPABLE, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	void *h = dlopen("/proc/self/fd/5", RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		fprintf(stderr, "edgetee-tahost %s: cannot load TA: %s\n", argv[1], dlerror());
+		fprintf(stderr, "edgetee-tahost %s: cannot load TA: %s\n", argv[1],
+			dlerror());
 		return 1;
 	}
 	close(5);
@@ -103,12 +141,15 @@ int main(int argc, char **argv)
 	/* OpenSSL reads its configuration and seeds its DRBG on first use;
 	 * do both now, while files may still be opened. */
 	unsigned char seed;
-	if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) || RAND_bytes(&seed, 1) != 1) {
-		fprintf(stderr, "edgetee-tahost %s: cannot initialise OpenSSL\n", argv[1]);
+	if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) ||
+	    RAND_bytes(&seed, 1) != 1) {
+		fprintf(stderr, "edgetee-tahost %s: cannot initialise OpenSSL\n",
+			argv[1]);
 		return 1;
 	}
 	if (sandbox()) {
-		fprintf(stderr, "edgetee-tahost %s: cannot install seccomp sandbox\n", argv[1]);
+		fprintf(stderr, "edgetee-tahost %s: cannot install seccomp sandbox\n",
+			argv[1]);
 		return 1;
 	}
 	return run(3, 4, argv[2], argv[3]);

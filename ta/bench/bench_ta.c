@@ -36,15 +36,16 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 	case BENCH_CMD_NULL:
 		return TEE_SUCCESS;
 	case BENCH_CMD_VALUE:
-		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, TEE_PARAM_TYPE_NONE,
-					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT,
+					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+					     TEE_PARAM_TYPE_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
 		params[0].value.a++;
 		return TEE_SUCCESS;
 	case BENCH_CMD_MEMREF: {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, 0);
-		if (t != TEE_PARAM_TYPE_MEMREF_INOUT && t != TEE_PARAM_TYPE_MEMREF_INPUT &&
-		    t != TEE_PARAM_TYPE_MEMREF_OUTPUT)
+		if (t != TEE_PARAM_TYPE_MEMREF_INOUT &&
+		    t != TEE_PARAM_TYPE_MEMREF_INPUT && t != TEE_PARAM_TYPE_MEMREF_OUTPUT)
 			return TEE_ERROR_BAD_PARAMETERS;
 		unsigned char *b = params[0].memref.buffer;
 		size_t n = params[0].memref.size;

@@ -39,10 +39,11 @@ static TEE_Result whoami(TEE_Param *p)
 		return r;
 	const uint8_t *c = id.uuid.clockSeqAndNode;
 	char text[128];
-	int n = snprintf(text, sizeof(text),
-			 "login 0x%x, identity %08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-			 id.login, id.uuid.timeLow, id.uuid.timeMid, id.uuid.timeHiAndVersion,
-			 c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+	int n = snprintf(
+	    text, sizeof(text),
+	    "login 0x%x, identity %08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	    id.login, id.uuid.timeLow, id.uuid.timeMid, id.uuid.timeHiAndVersion, c[0],
+	    c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
 	if (p->memref.size < (size_t)n + 1) {
 		p->memref.size = (size_t)n + 1;
 		return TEE_ERROR_SHORT_BUFFER;
@@ -58,14 +59,16 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 	(void)ctx;
 	switch (cmd) {
 	case HELLO_CMD_INC:
-		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, TEE_PARAM_TYPE_NONE,
-					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT,
+					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+					     TEE_PARAM_TYPE_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
 		params[0].value.a++;
 		return TEE_SUCCESS;
 	case HELLO_CMD_WHOAMI:
-		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_PARAM_TYPE_NONE,
-					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_OUTPUT,
+					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+					     TEE_PARAM_TYPE_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
 		return whoami(&params[0]);
 	default:

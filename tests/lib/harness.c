@@ -38,8 +38,8 @@ int et_test_up_opts(struct et_test_inst *in, const char *opts)
 	if (!mkdtemp(in->dir))
 		return -1;
 	snprintf(in->sock, sizeof(in->sock), "%s/edgeteed.sock", in->dir);
-	int r = et_test_sh("'%s' up --dir '%s' %s >/dev/null", et_test_bin("edgetee"), in->dir,
-			   opts ? opts : "");
+	int r = et_test_sh("'%s' up --dir '%s' %s >/dev/null", et_test_bin("edgetee"),
+			   in->dir, opts ? opts : "");
 	if (r != 0)
 		return -1;
 	setenv("EDGETEE_SOCKET", in->sock, 1);
@@ -53,7 +53,8 @@ int et_test_up(struct et_test_inst *in)
 
 void et_test_down(struct et_test_inst *in)
 {
-	et_test_sh("'%s' down --dir '%s' >/dev/null 2>&1", et_test_bin("edgetee"), in->dir);
+	et_test_sh("'%s' down --dir '%s' >/dev/null 2>&1", et_test_bin("edgetee"),
+		   in->dir);
 	if (getenv("EDGETEE_KEEP_TEST_DIR"))
 		fprintf(stderr, "kept %s\n", in->dir);
 	else
@@ -78,8 +79,8 @@ int et_test_log_has(const struct et_test_inst *in, const char *text)
 int et_test_ta_count(const struct et_test_inst *in)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "'%s' status --json --dir '%s'", et_test_bin("edgetee"),
-		 in->dir);
+	snprintf(cmd, sizeof(cmd), "'%s' status --json --dir '%s'",
+		 et_test_bin("edgetee"), in->dir);
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -1;
@@ -96,8 +97,8 @@ int et_test_ta_count(const struct et_test_inst *in)
 void et_test_uuid(const char *s, TEEC_UUID *u)
 {
 	unsigned a, b, c, d[8];
-	sscanf(s, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &a, &b, &c, &d[0], &d[1], &d[2],
-	       &d[3], &d[4], &d[5], &d[6], &d[7]);
+	sscanf(s, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &a, &b, &c, &d[0], &d[1],
+	       &d[2], &d[3], &d[4], &d[5], &d[6], &d[7]);
 	u->timeLow = a;
 	u->timeMid = (uint16_t)b;
 	u->timeHiAndVersion = (uint16_t)c;

@@ -11,7 +11,7 @@
 #include <tee_client_api.h>
 
 struct et_test_inst {
-	char dir[256];  /* state directory (removed by et_test_down) */
+	char dir[256];	/* state directory (removed by et_test_down) */
 	char sock[320]; /* its socket; also exported as EDGETEE_SOCKET */
 };
 

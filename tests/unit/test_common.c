@@ -187,12 +187,14 @@ static void test_pkg_sign_verify(void **state)
 	(void)state;
 	struct et_manifest m;
 	memset(&m, 0, sizeof(m));
-	assert_int_equal(et_uuid_parse("11111111-2222-4333-8444-555555555555", m.uuid), 0);
+	assert_int_equal(et_uuid_parse("11111111-2222-4333-8444-555555555555", m.uuid),
+			 0);
 	m.flags = 12;
 	m.stack_size = 4096;
 	m.data_size = 65536;
 	strcpy(m.version, "1.2");
-	const uint8_t elf[] = "\x7f" "ELF pretend shared object";
+	const uint8_t elf[] = "\x7f"
+			      "ELF pretend shared object";
 	char pkg[128], key[128], evil[128], err[256];
 	snprintf(pkg, sizeof(pkg), "%s/t.ta", tmpdir);
 	snprintf(key, sizeof(key), "%s/dev.pem", tmpdir);
@@ -201,7 +203,8 @@ static void test_pkg_sign_verify(void **state)
 	snprintf(trusted, sizeof(trusted), "%s/trusted", tmpdir);
 	const char *dirs[] = {trusted, NULL};
 
-	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)), 0);
+	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)),
+			 0);
 	struct et_pkg p;
 	assert_int_equal(et_pkg_load(pkg, dirs, &p, err, sizeof(err)), 0);
 	assert_memory_equal(p.man.uuid, m.uuid, 16);
@@ -221,17 +224,19 @@ static void test_pkg_sign_verify(void **state)
 	}
 	long offs[] = {(long)sizeof(struct et_pkg_hdr) + 5, len - 64 - 3, -1, 2};
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
-		assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)),
-				 0);
+		assert_int_equal(
+		    et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)), 0);
 		flip(pkg, offs[i]);
 		assert_int_not_equal(et_pkg_load(pkg, dirs, &p, err, sizeof(err)), 0);
 	}
 	/* Signed by a key the instance does not trust. */
-	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), evil, err, sizeof(err)), 0);
+	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), evil, err, sizeof(err)),
+			 0);
 	assert_int_equal(et_pkg_load(pkg, dirs, &p, err, sizeof(err)), -2);
 	assert_non_null(strstr(err, "not trusted"));
 	/* Truncated. */
-	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)), 0);
+	assert_int_equal(et_pkg_write(pkg, &m, elf, sizeof(elf), key, err, sizeof(err)),
+			 0);
 	assert_int_equal(truncate(pkg, len - 1), 0);
 	assert_int_not_equal(et_pkg_load(pkg, dirs, &p, err, sizeof(err)), 0);
 }
@@ -240,28 +245,32 @@ static void test_manifest_json(void **state)
 {
 	(void)state;
 	struct et_manifest m;
-	const char *good = "{\"uuid\":\"11111111-2222-4333-8444-555555555555\",\"flags\":4,"
-			   "\"stack_size\":1,\"data_size\":2}";
+	const char *good =
+	    "{\"uuid\":\"11111111-2222-4333-8444-555555555555\",\"flags\":4,"
+	    "\"stack_size\":1,\"data_size\":2}";
 	assert_int_equal(et_manifest_from_json(good, strlen(good), &m), 0);
 	assert_int_equal(m.flags, 4);
-	const char *bad[] = {"{}", "[1]", "{\"uuid\":\"x\",\"flags\":1,\"stack_size\":1,\"data_size\":1}",
-			     "{\"uuid\":\"11111111-2222-4333-8444-555555555555\",\"flags\":-1,"
-			     "\"stack_size\":1,\"data_size\":1}",
-			     "not json"};
+	const char *bad[] = {
+	    "{}", "[1]", "{\"uuid\":\"x\",\"flags\":1,\"stack_size\":1,\"data_size\":1}",
+	    "{\"uuid\":\"11111111-2222-4333-8444-555555555555\",\"flags\":-1,"
+	    "\"stack_size\":1,\"data_size\":1}",
+	    "not json"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_not_equal(et_manifest_from_json(bad[i], strlen(bad[i]), &m), 0);
+		assert_int_not_equal(et_manifest_from_json(bad[i], strlen(bad[i]), &m),
+				     0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uuid_roundtrip),
-		cmocka_unit_test(test_fd_passing),
-		cmocka_unit_test(test_doorbell_spin),
-		cmocka_unit_test(test_doorbell_sleep),
-		cmocka_unit_test(test_doorbell_timeout_and_stop),
-		cmocka_unit_test_setup_teardown(test_pkg_sign_verify, setup_keys, teardown_keys),
-		cmocka_unit_test(test_manifest_json),
+	    cmocka_unit_test(test_uuid_roundtrip),
+	    cmocka_unit_test(test_fd_passing),
+	    cmocka_unit_test(test_doorbell_spin),
+	    cmocka_unit_test(test_doorbell_sleep),
+	    cmocka_unit_test(test_doorbell_timeout_and_stop),
+	    cmocka_unit_test_setup_teardown(test_pkg_sign_verify, setup_keys,
+					    teardown_keys),
+	    cmocka_unit_test(test_manifest_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
