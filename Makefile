@@ -9,8 +9,6 @@ all: build
 
 deps:
 	@scripts/deps.sh
-	@getent passwd edgetee >/dev/null || [ "$$(id -u)" -ne 0 ] || \
-		useradd --system --no-create-home --shell /usr/sbin/nologin edgetee || true
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -11,7 +11,14 @@ for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
+# TA processes of a root-run instance drop to this user.
+ensure_user() {
+	if [ "$(id -u)" -eq 0 ] && ! getent passwd edgetee >/dev/null; then
+		useradd --system --no-create-home --shell /usr/sbin/nologin edgetee 2>/dev/null || true
+	fi
+}
 if [ ${#missing[@]} -eq 0 ]; then
+	ensure_user
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -28,7 +35,4 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/edgetee-ap
 		exit 1
 	}
 fi
-# TA processes of a root-run instance drop to this user.
-if ! getent passwd edgetee >/dev/null; then
-	useradd --system --no-create-home --shell /usr/sbin/nologin edgetee 2>/dev/null || true
-fi
+ensure_user

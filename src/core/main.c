@@ -348,6 +348,14 @@ int main(int argc, char **argv)
 		fclose(pf);
 	}
 	core_log("instance '%s' listening on %s", name, sock);
+	/* From here on, diagnostics of any kind (sanitizers too) go to the log. */
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		close(devnull);
+	}
+	dup2(g.logfd, 1);
+	dup2(g.logfd, 2);
 	if (ready_fd >= 0) {
 		if (write(ready_fd, "ready\n", 6) < 0) {
 			/* the starter went away; keep serving */
@@ -361,7 +369,8 @@ int main(int argc, char **argv)
 			break;
 		for (int i = 0; i < n; i++) {
 			struct ev *e = evs[i].data.ptr;
-			switch (e->kind) {
+			enum ev_kind kind = e->kind; /* handlers may free e */
+			switch (kind) {
 			case EV_LISTEN:
 				client_accept(lfd);
 				break;
@@ -386,7 +395,7 @@ int main(int argc, char **argv)
 			}
 			}
 			/* A reap may free objects that later events point to. */
-			if (e->kind == EV_SIGNAL)
+			if (kind == EV_SIGNAL)
 				break;
 		}
 	}

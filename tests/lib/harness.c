@@ -55,6 +55,15 @@ void et_test_down(struct et_test_inst *in)
 {
 	et_test_sh("'%s' down --dir '%s' >/dev/null 2>&1", et_test_bin("edgetee"),
 		   in->dir);
+	/* Sanitizer reports of the daemon and TA processes land in the log:
+	 * any of them fails the test. */
+	if (et_test_log_has(in, "AddressSanitizer") ||
+	    et_test_log_has(in, "runtime error:") ||
+	    et_test_log_has(in, "LeakSanitizer")) {
+		fprintf(stderr, "sanitizer report in %s/edgeteed.log:\n", in->dir);
+		et_test_sh("cat '%s/edgeteed.log' >&2", in->dir);
+		abort();
+	}
 	if (getenv("EDGETEE_KEEP_TEST_DIR"))
 		fprintf(stderr, "kept %s\n", in->dir);
 	else
