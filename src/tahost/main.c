@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -138,6 +140,20 @@ int main(int argc, char **argv)
 			argv[1]);
 		return 1;
 	}
+	const struct et_ta_head *head = dlsym(h, "__et_ta_head");
+	if (!head || head->magic != ET_TA_HEAD_MAGIC) {
+		fprintf(stderr, "edgetee-tahost %s: TA has no valid head\n", argv[1]);
+		return 1;
+	}
+	/* TEE_Malloc enforces gpd.ta.dataSize exactly; this is the backstop
+	 * for TAs that call malloc() directly: all private writable memory of
+	 * the process, runtime and thread stacks included, stays bounded. */
+	mallopt(M_ARENA_MAX, 1);
+#if !defined(__SANITIZE_ADDRESS__)
+	struct rlimit rl;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)head->data_size + 64u * 1024 * 1024;
+	setrlimit(RLIMIT_DATA, &rl);
+#endif
 	/* OpenSSL reads its configuration and seeds its DRBG on first use;
 	 * do both now, while files may still be opened. */
 	unsigned char seed;
