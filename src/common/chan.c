@@ -37,6 +37,7 @@ struct et_chan {
 	size_t nsent, capsent;
 	_Atomic uint64_t cancel_at; /* when cancellation was requested, 0 = not */
 	int dead;
+	struct et_spin spin; /* adaptive spin state of this caller */
 };
 
 static _Atomic uint32_t next_shm_id = 1;
@@ -241,21 +242,19 @@ static uint32_t cancel_grace_ms(void)
 static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 {
 	struct et_mailbox *mb = c->mb;
-	uint64_t spin = et_spin_budget_ns();
 	uint64_t start = et_now_ns();
 	uint32_t tmo = c->ops.cancel_timeout_ms;
 	int killed = 0;
 	for (;;) {
 		/* Long sleeps are sliced so that a vanished core or an expired
 		 * cancellation grace period are noticed. */
-		if (et_bell_wait(&mb->resp, seq - 1, &mb->caller_sleeping, &mb->state,
-				 spin, 200) == 0) {
+		if (et_bell_wait_adaptive(&mb->resp, seq - 1, &mb->caller_sleeping,
+					  &mb->state, &c->spin, 200) == 0) {
 			if (atomic_load(&mb->resp) == seq)
 				break;
 			if (atomic_load(&mb->state) == ET_MB_DEAD)
 				break;
 		}
-		spin = 0;
 		if (atomic_load(&mb->resp) == seq ||
 		    atomic_load(&mb->state) == ET_MB_DEAD)
 			break;
@@ -342,6 +341,7 @@ uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
 	c->side = -1;
 	c->bounce.fd = -1;
 	c->cookie = atomic_fetch_add(&next_cookie, 1);
+	et_spin_init(&c->spin);
 	c->mbfd = et_memfd_sealed("edgetee-mailbox", ET_MAILBOX_SIZE);
 	int sv[2] = {-1, -1};
 	if (c->mbfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)

@@ -80,8 +80,9 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 	return stop && atomic_load_explicit(stop, memory_order_acquire);
 }
 
-int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
-		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms)
+static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
+		     const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms,
+		     int *slept)
 {
 	if (ready(word, old, stop))
 		return 0;
@@ -123,8 +124,45 @@ int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleepin
 			left = timeout_ms - (int)el;
 		}
 		et_futex_wait(word, old, left);
+		*slept = 1;
 		atomic_store_explicit(sleeping, 0, memory_order_relaxed);
 		if (ready(word, old, stop))
 			return 0;
 	}
+}
+
+int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
+		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms)
+{
+	int slept = 0;
+	return bell_wait(word, old, sleeping, stop, spin_ns, timeout_ms, &slept);
+}
+
+void et_spin_init(struct et_spin *s)
+{
+	s->max = s->budget = et_spin_budget_ns();
+	s->misses = 0;
+}
+
+int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
+			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
+			  struct et_spin *s, int timeout_ms)
+{
+	int slept = 0;
+	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, &slept);
+	if (r != 0)
+		return r;
+	if (!slept) {
+		s->budget = s->max;
+		s->misses = 0;
+	} else if (++s->misses >= 8 && s->budget == 0) {
+		/* Probe: the peer may be responsive again. */
+		s->budget = s->max / 4;
+		s->misses = 0;
+	} else {
+		s->budget /= 4;
+		if (s->budget < 1000)
+			s->budget = 0;
+	}
+	return 0;
 }

@@ -23,6 +23,23 @@ void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleepi
 int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
 		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms);
 
+/*
+ * Adaptive spinning: a waiter keeps spinning while spins pay off and backs
+ * off to sleeping at once when they do not (peer descheduled, or busy for
+ * longer than the budget), probing again now and then. This keeps the
+ * fast path fast without burning a CPU that an oversubscribed machine needs.
+ */
+struct et_spin {
+	uint64_t budget; /* current spin budget, ns */
+	uint64_t max;	 /* et_spin_budget_ns() */
+	unsigned misses; /* consecutive waits that had to sleep */
+};
+
+void et_spin_init(struct et_spin *s);
+int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
+			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
+			  struct et_spin *s, int timeout_ms);
+
 /* Plain futex helpers (shared, not private: the words live in memfd pages). */
 int et_futex_wait(_Atomic uint32_t *word, uint32_t old, int timeout_ms);
 void et_futex_wake(_Atomic uint32_t *word, int n);

@@ -57,6 +57,13 @@ enum et_ctl_type {
 	ET_CTL_CLOSE,	      /* caller vanished: close the session */
 	ET_CTL_DESTROY,	      /* last session gone, no keep-alive: exit */
 	ET_CTL_SESSION_END,   /* TA -> core: session finished (closed/open failed) */
+	ET_CTL_LOAD,	      /* + fd: the verified TA ELF a waiting TA host loads */
+};
+
+struct et_ctl_load {
+	uint32_t type;
+	uint32_t pad;
+	uint8_t uuid[16];
 };
 
 struct et_ctl_session {

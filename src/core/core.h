@@ -66,6 +66,12 @@ struct session {
 	struct session *next;
 };
 
+/* A TA host started ahead of need: exec'd, libraries loaded, waiting for a TA. */
+struct spare {
+	pid_t pid; /* 0: none */
+	int ctl, svc;
+};
+
 struct core {
 	const char *dir;
 	const char *name;
@@ -83,6 +89,7 @@ struct core {
 	struct session *sessions;
 	struct client *clients;
 	uint32_t next_sid;
+	struct spare spare;
 	int stopping;
 };
 
@@ -106,6 +113,7 @@ void ta_reap(void);
 void ta_client_gone(struct client *cl);
 void ta_kill(struct client *cl, uint64_t cookie);
 void ta_shutdown(void);
+void ta_replenish(void);
 char *ta_status_json(void);
 
 int ep_add(int fd, struct ev *ev);

@@ -363,6 +363,7 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	while (!g.stopping) {
+		ta_replenish();
 		struct epoll_event evs[32];
 		int n = epoll_wait(g.epfd, evs, 32, -1);
 		if (n < 0 && errno != EINTR)

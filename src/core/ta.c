@@ -101,37 +101,35 @@ static void maybe_destroy(struct instance *in)
 		kill(in->pid, SIGKILL);
 }
 
-static struct instance *spawn(struct ta_image *img)
+/* Fork and exec a TA host that waits for its TA on fd 3 (ctl). */
+static int start_host(struct spare *sp)
 {
 	int ctl[2], svc[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl))
-		return NULL;
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, svc)) {
 		close(ctl[0]);
 		close(ctl[1]);
-		return NULL;
+		return -1;
 	}
-	char us[37];
-	et_uuid_format(img->uuid, us);
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(ctl[0]);
 		close(ctl[1]);
 		close(svc[0]);
 		close(svc[1]);
-		return NULL;
+		return -1;
 	}
 	if (pid == 0) {
-		/* Child: fds 3 = ctl, 4 = svc, 5 = ELF; stderr = instance log. */
+		/* Child: fds 3 = ctl, 4 = svc; stdout/stderr = instance log. */
 		int devnull = open("/dev/null", O_RDWR);
-		int fds[3] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10),
-			      fcntl(img->elf_fd, F_DUPFD, 10)};
+		int fds[2] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10)};
 		dup2(devnull, 0);
 		dup2(g.logfd, 1);
 		dup2(g.logfd, 2);
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 2; i++)
 			dup2(fds[i], 3 + i);
-		close_range(6, ~0u, 0);
+		close_range(5, ~0u, 0);
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
@@ -139,37 +137,79 @@ static struct instance *spawn(struct ta_image *img)
 		    (setgroups(0, NULL) || setgid(g.ta_gid) || setuid(g.ta_uid)))
 			_exit(126);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		char *argv[] = {"edgetee-tahost", us, (char *)g.name, g.device_id, NULL};
-		char *envp[] = {"PATH=/usr/bin:/bin", NULL};
+		char *argv[] = {"edgetee-tahost", (char *)g.name, g.device_id, NULL};
+		/* Sanitizer settings pass through so test builds report properly. */
+		char *envp[5] = {"PATH=/usr/bin:/bin", NULL};
+		int n = 1;
+		const char *pass[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+		for (int i = 0; i < 3; i++) {
+			const char *v = getenv(pass[i]);
+			if (v) {
+				static char buf[3][1024];
+				snprintf(buf[i], sizeof(buf[i]), "%s=%s", pass[i], v);
+				envp[n++] = buf[i];
+			}
+		}
 		execve(g.tahost, argv, envp);
 		_exit(127);
 	}
 	close(ctl[1]);
 	close(svc[1]);
+	sp->pid = pid;
+	sp->ctl = ctl[0];
+	sp->svc = svc[0];
+	return 0;
+}
+
+/*
+ * Keep one TA host started ahead of need, so that a cold OpenSession pays
+ * for loading the TA but not for fork, exec and dynamic linking.
+ */
+void ta_replenish(void)
+{
+	if (!g.spare.pid && !g.stopping && start_host(&g.spare))
+		g.spare.pid = 0;
+}
+
+static struct instance *spawn(struct ta_image *img)
+{
+	struct spare sp;
+	if (g.spare.pid) {
+		sp = g.spare;
+		g.spare.pid = 0;
+	} else if (start_host(&sp)) {
+		return NULL;
+	}
+	char us[37];
+	et_uuid_format(img->uuid, us);
+	struct et_ctl_load lm = {.type = ET_CTL_LOAD};
+	memcpy(lm.uuid, img->uuid, 16);
 	struct instance *in = calloc(1, sizeof(*in));
-	if (!in) {
-		kill(pid, SIGKILL);
-		close(ctl[0]);
-		close(svc[0]);
+	if (!in || et_send(sp.ctl, &lm, sizeof(lm), &img->elf_fd, 1)) {
+		/* The host is reaped like any child; it is just not ours to use. */
+		kill(sp.pid, SIGKILL);
+		close(sp.ctl);
+		close(sp.svc);
+		free(in);
 		return NULL;
 	}
 	in->img = img;
 	img->refs++;
-	in->pid = pid;
-	in->ctl = ctl[0];
-	in->svc = svc[0];
+	in->pid = sp.pid;
+	in->ctl = sp.ctl;
+	in->svc = sp.svc;
 	in->ctl_ev = (struct ev){EV_TA_CTL, in};
 	in->svc_ev = (struct ev){EV_TA_SVC, in};
-	in->as_client.fd = svc[0];
+	in->as_client.fd = sp.svc;
 	in->as_client.ta = in;
-	in->as_client.cred.pid = pid;
+	in->as_client.cred.pid = sp.pid;
 	in->as_client.cred.uid = g.drop_user ? g.ta_uid : getuid();
 	in->as_client.cred.gid = g.drop_user ? g.ta_gid : getgid();
 	ep_add(in->ctl, &in->ctl_ev);
 	ep_add(in->svc, &in->svc_ev);
 	in->next = g.instances;
 	g.instances = in;
-	core_log("TA %s: started instance pid %d", us, (int)pid);
+	core_log("TA %s: started instance pid %d", us, (int)sp.pid);
 	return in;
 }
 
@@ -453,6 +493,14 @@ void ta_reap(void)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == g.spare.pid) {
+			core_log("spare TA host pid %d ended unexpectedly (status 0x%x)",
+				 (int)pid, status);
+			close(g.spare.ctl);
+			close(g.spare.svc);
+			g.spare.pid = 0;
+			continue;
+		}
 		for (struct instance *in = g.instances; in; in = in->next) {
 			if (in->pid == pid) {
 				instance_died(in, status);
@@ -465,6 +513,13 @@ void ta_reap(void)
 void ta_shutdown(void)
 {
 	g.stopping = 1;
+	if (g.spare.pid) {
+		kill(g.spare.pid, SIGKILL);
+		waitpid(g.spare.pid, NULL, 0);
+		close(g.spare.ctl);
+		close(g.spare.svc);
+		g.spare.pid = 0;
+	}
 	for (struct instance *in = g.instances; in; in = in->next)
 		kill(in->pid, SIGKILL);
 	while (g.instances) {

@@ -223,9 +223,11 @@ static void *session_thread(void *arg)
 	struct utee_session *s = arg;
 	struct et_mailbox *mb = s->mb;
 	uint32_t last = 0;
-	uint64_t spin = et_spin_budget_ns();
+	struct et_spin spin;
+	et_spin_init(&spin);
 	for (;;) {
-		et_bell_wait(&mb->req, last, &mb->ta_sleeping, &s->gone, spin, -1);
+		et_bell_wait_adaptive(&mb->req, last, &mb->ta_sleeping, &s->gone, &spin,
+				      -1);
 		uint32_t seq = atomic_load(&mb->req);
 		if (seq == last) {
 			/* Only "gone" woke us: close as GP does for a dead client. */

@@ -25,6 +25,10 @@
 #include <openssl/rand.h>
 #include <user_ta_header.h>
 
+#include "fdio.h"
+#include "proto.h"
+#include "util.h"
+
 typedef int (*ta_run_fn)(int ctl, int svc, const char *instance, const char *device_id);
 
 /*
@@ -114,59 +118,68 @@ static int sandbox(void)
 int main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: edgetee-tahost UUID INSTANCE DEVICE_ID\n"
-		       "  Internal to edgeteed: runs one sandboxed TA instance.\n"
-		       "  Expects the control sockets on fds 3 and 4 and the TA ELF on "
-		       "fd 5.\n");
+		printf("usage: edgetee-tahost INSTANCE DEVICE_ID\n"
+		       "  Internal to edgeteed: becomes one sandboxed TA instance.\n"
+		       "  Expects the control sockets on fds 3 and 4; the core sends\n"
+		       "  the verified TA ELF over fd 3 when the instance is needed.\n");
 		return 0;
 	}
-	if (argc != 4) {
+	if (argc != 3) {
 		fprintf(stderr,
 			"edgetee-tahost: started by edgeteed only (see --help)\n");
 		return 2;
 	}
 	prctl(PR_SET_DUMPABLE, 0);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	void *h = dlopen("/proc/self/fd/5", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		fprintf(stderr, "edgetee-tahost %s: cannot load TA: %s\n", argv[1],
-			dlerror());
-		return 1;
-	}
-	close(5);
-	ta_run_fn run = (ta_run_fn)dlsym(h, "__et_ta_run");
-	if (!run) {
-		fprintf(stderr, "edgetee-tahost %s: not an edgetee TA (no __et_ta_run)\n",
-			argv[1]);
-		return 1;
-	}
-	const struct et_ta_head *head = dlsym(h, "__et_ta_head");
-	if (!head || head->magic != ET_TA_HEAD_MAGIC) {
-		fprintf(stderr, "edgetee-tahost %s: TA has no valid head\n", argv[1]);
-		return 1;
-	}
-	/* TEE_Malloc enforces gpd.ta.dataSize exactly; this is the backstop
-	 * for TAs that call malloc() directly: all private writable memory of
-	 * the process, runtime and thread stacks included, stays bounded. */
 	mallopt(M_ARENA_MAX, 1);
-#if !defined(__SANITIZE_ADDRESS__)
-	struct rlimit rl;
-	rl.rlim_cur = rl.rlim_max = (rlim_t)head->data_size + 64u * 1024 * 1024;
-	setrlimit(RLIMIT_DATA, &rl);
-#endif
 	/* OpenSSL reads its configuration and seeds its DRBG on first use;
 	 * do both now, while files may still be opened. */
 	unsigned char seed;
 	if (!OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, NULL) ||
 	    RAND_bytes(&seed, 1) != 1) {
-		fprintf(stderr, "edgetee-tahost %s: cannot initialise OpenSSL\n",
-			argv[1]);
+		fprintf(stderr, "edgetee-tahost: cannot initialise OpenSSL\n");
 		return 1;
 	}
+
+	/* Everything above happens ahead of need; from here on a TA is waiting. */
+	struct et_ctl_load lm;
+	int elf = -1, nfds = 1;
+	ssize_t n = et_recv(3, &lm, sizeof(lm), &elf, &nfds);
+	if (n == 0)
+		return 0; /* the core stopped before it needed us */
+	if (n != sizeof(lm) || lm.type != ET_CTL_LOAD || nfds != 1) {
+		fprintf(stderr, "edgetee-tahost: bad load request\n");
+		return 1;
+	}
+	char us[37], path[64];
+	et_uuid_format(lm.uuid, us);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", elf);
+	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	close(elf);
+	if (!h) {
+		fprintf(stderr, "edgetee-tahost %s: cannot load TA: %s\n", us, dlerror());
+		return 1;
+	}
+	const struct et_ta_head *head = dlsym(h, "__et_ta_head");
+	ta_run_fn run = (ta_run_fn)dlsym(h, "__et_ta_run");
+	if (!head || head->magic != ET_TA_HEAD_MAGIC || !run) {
+		fprintf(stderr,
+			"edgetee-tahost %s: not an edgetee TA (no TA head or runtime)\n",
+			us);
+		return 1;
+	}
+	/* TEE_Malloc enforces gpd.ta.dataSize exactly; this is the backstop
+	 * for TAs that call malloc() directly: all private writable memory of
+	 * the process, runtime and thread stacks included, stays bounded. */
+#if !defined(__SANITIZE_ADDRESS__)
+	struct rlimit rl;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)head->data_size + 64u * 1024 * 1024;
+	setrlimit(RLIMIT_DATA, &rl);
+#endif
 	if (sandbox()) {
 		fprintf(stderr, "edgetee-tahost %s: cannot install seccomp sandbox\n",
-			argv[1]);
+			us);
 		return 1;
 	}
-	return run(3, 4, argv[2], argv[3]);
+	return run(3, 4, argv[1], argv[2]);
 }
