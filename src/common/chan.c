@@ -28,6 +28,9 @@
 struct et_chan {
 	struct et_chan_ops ops;
 	pthread_mutex_t lock; /* one request in flight per session */
+	/* Guards sent[] and the side socket: releasing shared memory must not
+	 * wait for a long invocation on the session. */
+	pthread_mutex_t shm_lock;
 	struct et_mailbox *mb;
 	int mbfd;
 	int side; /* our end of the side socketpair */
@@ -87,7 +90,7 @@ static int side_send(struct et_chan *c, uint32_t type, uint32_t id, uint64_t siz
 	return r;
 }
 
-static int ensure_sent(struct et_chan *c, struct et_shm *s)
+static int ensure_sent_locked(struct et_chan *c, struct et_shm *s)
 {
 	for (size_t i = 0; i < c->nsent; i++)
 		if (c->sent[i] == s->id)
@@ -107,18 +110,28 @@ static int ensure_sent(struct et_chan *c, struct et_shm *s)
 	return 0;
 }
 
+static int ensure_sent(struct et_chan *c, struct et_shm *s)
+{
+	pthread_mutex_lock(&c->shm_lock);
+	int r = ensure_sent_locked(c, s);
+	pthread_mutex_unlock(&c->shm_lock);
+	return r;
+}
+
 void et_chan_forget_shm(struct et_chan *c, uint32_t id)
 {
-	pthread_mutex_lock(&c->lock);
+	pthread_mutex_lock(&c->shm_lock);
 	for (size_t i = 0; i < c->nsent; i++) {
 		if (c->sent[i] != id)
 			continue;
 		c->sent[i] = c->sent[--c->nsent];
+		/* The TA keeps its own mapping until it reads this, before its
+		 * next request: an invocation in flight is not disturbed. */
 		if (!c->dead)
 			side_send(c, ET_SIDE_SHM_DEL, id, 0, -1);
 		break;
 	}
-	pthread_mutex_unlock(&c->lock);
+	pthread_mutex_unlock(&c->shm_lock);
 }
 
 static int bounce_reserve(struct et_chan *c, size_t need)
@@ -133,7 +146,9 @@ static int bounce_reserve(struct et_chan *c, size_t need)
 	if (r)
 		return r;
 	nb.id = ET_SHM_BOUNCE;
+	pthread_mutex_lock(&c->shm_lock);
 	r = side_send(c, ET_SIDE_SHM_ADD, ET_SHM_BOUNCE, sz, nb.fd);
+	pthread_mutex_unlock(&c->shm_lock);
 	if (r) {
 		et_shm_free(&nb);
 		return r;
@@ -152,15 +167,18 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 {
 	struct et_mailbox *mb = c->mb;
 	size_t need = 0;
+	int temp = 0;
 	for (int i = 0; i < 4; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
 		if (is_memref(t) && !p[i].shm && p[i].buf) {
 			if (p[i].size > SIZE_MAX / 2 - need - 64)
 				return TEEC_ERROR_OUT_OF_MEMORY;
 			need += (p[i].size + 63) & ~(size_t)63;
+			temp = 1;
 		}
 	}
-	if (need && bounce_reserve(c, need))
+	/* Even an empty temporary memref points into the bounce buffer. */
+	if (temp && bounce_reserve(c, need))
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	size_t off = 0;
 	for (int i = 0; i < 4; i++) {
@@ -262,6 +280,11 @@ static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 		    et_now_ns() - start >= (uint64_t)tmo * 1000000u)
 			et_chan_cancel(c);
 		uint64_t ca = atomic_load(&c->cancel_at);
+		/* A TA blocked in TEE_Wait is waiting, not running away. */
+		if (ca && atomic_load(&mb->ta_blocked)) {
+			atomic_store(&c->cancel_at, et_now_ns());
+			ca = 0;
+		}
 		if (!killed && ca &&
 		    et_now_ns() - ca > (uint64_t)cancel_grace_ms() * 1000000u) {
 			c->ops.kill(c->ops.arg, c->cookie);
@@ -337,6 +360,7 @@ uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
 	if (!c)
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->shm_lock, NULL);
 	c->ops = *ops;
 	c->side = -1;
 	c->bounce.fd = -1;
@@ -427,5 +451,6 @@ void et_chan_close(struct et_chan *c)
 		close(c->side);
 	free(c->sent);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->shm_lock);
 	free(c);
 }

@@ -148,7 +148,8 @@ struct et_mailbox {
 	_Atomic uint32_t state; /* enum et_mb_state, set DEAD by the core */
 	uint32_t ret;
 	uint32_t origin;
-	char pad1[44];
+	_Atomic uint32_t ta_blocked; /* TA waits inside the TEE (TEE_Wait ...) */
+	char pad1[40];
 
 	_Atomic uint32_t cancel; /* futex: cancellation requested */
 	uint32_t pad2[15];

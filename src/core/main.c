@@ -363,9 +363,14 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 	while (!g.stopping) {
-		ta_replenish();
+		/* The spare TA host is started once the core has been idle for a
+		 * moment, so its start-up does not compete with a TA being loaded. */
 		struct epoll_event evs[32];
-		int n = epoll_wait(g.epfd, evs, 32, -1);
+		int n = epoll_wait(g.epfd, evs, 32, g.spare.pid ? -1 : 5);
+		if (n == 0) {
+			ta_replenish();
+			continue;
+		}
 		if (n < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < n; i++) {

@@ -198,7 +198,15 @@ static void answer(struct utee_session *s, uint32_t seq, TEE_Result r, uint32_t 
 	et_bell_ring(&s->mb->resp, seq, &s->mb->caller_sleeping);
 }
 
-static void session_end(struct utee_session *s)
+/* Session threads still running: DESTROY waits for them to finish answering. */
+static _Atomic uint32_t live_threads;
+
+/*
+ * Tell the core a session is over before answering its last request, so a
+ * caller that acts on the answer (opens again at once) finds the core
+ * already knows: a single-session TA must not look busy then.
+ */
+static void session_notify_end(struct utee_session *s)
 {
 	pthread_mutex_lock(&sess_lock);
 	for (struct utee_session **p = &sessions; *p; p = &(*p)->next) {
@@ -210,12 +218,24 @@ static void session_end(struct utee_session *s)
 	pthread_mutex_unlock(&sess_lock);
 	struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
 	et_send(ctl_fd, &m, sizeof(m), NULL, 0);
+}
+
+static void session_free(struct utee_session *s)
+{
 	while (s->nmaps)
 		map_drop(s, s->maps[0].id);
 	free(s->maps);
 	munmap(s->mb, ET_MAILBOX_SIZE);
 	close(s->side);
 	free(s);
+}
+
+static void *thread_exit(struct utee_session *s)
+{
+	session_free(s);
+	atomic_fetch_sub(&live_threads, 1);
+	et_futex_wake(&live_threads, 1);
+	return NULL;
 }
 
 static void *session_thread(void *arg)
@@ -239,8 +259,8 @@ static void *session_thread(void *arg)
 					utee_cur = NULL;
 					pthread_mutex_unlock(&utee_ta_lock);
 				}
-				session_end(s);
-				return NULL;
+				session_notify_end(s);
+				return thread_exit(s);
 			}
 			continue;
 		}
@@ -249,12 +269,12 @@ static void *session_thread(void *arg)
 		TEE_Param p[4];
 		TEE_Result r = build_params(s, types, p);
 		if (r != TEE_SUCCESS) {
+			if (op == ET_OP_OPEN)
+				session_notify_end(s);
 			answer(s, seq, r, TEE_ORIGIN_TEE);
 			last = seq;
-			if (op == ET_OP_OPEN) {
-				session_end(s);
-				return NULL;
-			}
+			if (op == ET_OP_OPEN)
+				return thread_exit(s);
 			continue;
 		}
 		pthread_mutex_lock(&utee_ta_lock);
@@ -278,12 +298,13 @@ static void *session_thread(void *arg)
 		utee_cur = NULL;
 		pthread_mutex_unlock(&utee_ta_lock);
 		store_params(s, types, p);
+		int ending = (op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE;
+		if (ending)
+			session_notify_end(s);
 		answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
 		last = seq;
-		if ((op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE) {
-			session_end(s);
-			return NULL;
-		}
+		if (ending)
+			return thread_exit(s);
 	}
 }
 
@@ -349,15 +370,18 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 	size_t stack = (size_t)__et_ta_head.stack_size + 64 * 1024;
 	pthread_attr_setstacksize(&a, stack);
 	pthread_t t;
+	atomic_fetch_add(&live_threads, 1);
 	if (pthread_create(&t, &a, session_thread, s)) {
 		pthread_mutex_lock(&sess_lock);
 		sessions = s->next;
 		pthread_mutex_unlock(&sess_lock);
+		atomic_fetch_sub(&live_threads, 1);
+		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
+		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
 		mb->ret = TEE_ERROR_OUT_OF_MEMORY;
 		mb->origin = TEE_ORIGIN_TEE;
 		et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
-		s->mb = mb;
-		session_end(s);
+		session_free(s);
 	}
 	pthread_attr_destroy(&a);
 }
@@ -402,6 +426,10 @@ __et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
 		if (m.sid.type == ET_CTL_CLOSE) {
 			close_session(m.sid.sid);
 		} else if (m.sid.type == ET_CTL_DESTROY) {
+			/* Every session has ended; let their threads finish answering. */
+			uint32_t n;
+			while ((n = atomic_load(&live_threads)))
+				et_futex_wait(&live_threads, n, 100);
 			pthread_mutex_lock(&utee_ta_lock);
 			if (created)
 				TA_DestroyEntryPoint();

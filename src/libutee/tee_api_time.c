@@ -31,9 +31,25 @@ void TEE_GetREETime(TEE_Time *time)
 	to_tee_time(&ts, time);
 }
 
+static TEE_Result wait_ms(struct utee_session *s, uint32_t timeout);
+
+/*
+ * While the TA sleeps here it is not stuck: the caller's cancellation grace
+ * period (after which it asks the core to kill a runaway TA) does not run.
+ */
 TEE_Result TEE_Wait(uint32_t timeout)
 {
 	struct utee_session *s = utee_cur;
+	if (s)
+		atomic_store(&s->mb->ta_blocked, 1);
+	TEE_Result r = wait_ms(s, timeout);
+	if (s)
+		atomic_store(&s->mb->ta_blocked, 0);
+	return r;
+}
+
+static TEE_Result wait_ms(struct utee_session *s, uint32_t timeout)
+{
 	uint64_t start = et_now_ns();
 	for (;;) {
 		if (s && !s->cancel_masked && atomic_load(&s->mb->cancel))

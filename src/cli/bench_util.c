@@ -1,0 +1,169 @@
+/*
+ * Helpers shared by the `edgetee bench` benchmarks: sample storage and
+ * percentiles, the terminal table, progress lines and the JSON file.
+ */
+#define _GNU_SOURCE
+#include "bench_util.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int bu_samples_init(struct bu_samples *s, size_t cap)
+{
+	s->n = 0;
+	s->cap = cap ? cap : 1;
+	s->ns = calloc(s->cap, sizeof(*s->ns));
+	return s->ns ? 0 : -1;
+}
+
+void bu_samples_free(struct bu_samples *s)
+{
+	free(s->ns);
+	s->ns = NULL;
+	s->n = s->cap = 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank: the smallest sample with at least p% of samples <= it. */
+static double rank_us(const struct bu_samples *s, unsigned pct)
+{
+	size_t k = (s->n * pct + 99) / 100;
+	if (k == 0)
+		k = 1;
+	return (double)s->ns[k - 1] / 1000.0;
+}
+
+struct bu_stats bu_stats(struct bu_samples *s)
+{
+	struct bu_stats st = {0};
+	if (!s->n)
+		return st;
+	qsort(s->ns, s->n, sizeof(*s->ns), cmp_u64);
+	st.n = s->n;
+	st.p50_us = rank_us(s, 50);
+	st.p99_us = rank_us(s, 99);
+	st.min_us = (double)s->ns[0] / 1000.0;
+	st.max_us = (double)s->ns[s->n - 1] / 1000.0;
+	double sum = 0;
+	for (size_t i = 0; i < s->n; i++)
+		sum += (double)s->ns[i];
+	st.mean_us = sum / (double)s->n / 1000.0;
+
+	return st;
+}
+
+/* Share of all CPUs that was busy over a 200 ms window, from /proc/stat. */
+static int cpu_times(unsigned long long *busy, unsigned long long *total)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return -1;
+	unsigned long long v[8] = {0};
+	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+		       &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n < 5)
+		return -1;
+	*total = 0;
+	for (int i = 0; i < 8; i++)
+		*total += v[i];
+	*busy = *total - v[3] - v[4]; /* minus idle and iowait */
+	return 0;
+}
+
+double bu_busy_pct(void)
+{
+	unsigned long long b0, t0, b1, t1;
+	if (cpu_times(&b0, &t0))
+		return -1;
+	nanosleep(&(struct timespec){0, 200 * 1000 * 1000}, NULL);
+	if (cpu_times(&b1, &t1) || t1 <= t0)
+		return -1;
+	return 100.0 * (double)(b1 - b0) / (double)(t1 - t0);
+}
+
+static int progress_open;
+
+void bu_progress_begin(int idx, int total, const char *name, size_t iterations)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "[%d/%d] %s (%zu iterations)...", idx, total, name, iterations);
+	fflush(stderr);
+	progress_open = 1;
+}
+
+void bu_progress_end(int ok)
+{
+	if (!progress_open)
+		return;
+	fprintf(stderr, ok ? " done\n" : " stopped\n");
+	progress_open = 0;
+}
+
+/* Widths in columns; "µ" is two bytes but one column, hence the header by hand. */
+#define W_CASE 26
+#define W_NUM  10
+#define W_TGT  16
+
+void bu_table_rule(void)
+{
+	int w = W_CASE + 2 * (W_NUM + 3) + 3 + W_TGT + 3 + 8;
+	for (int i = 0; i < w; i++)
+		putchar('-');
+	putchar('\n');
+}
+
+void bu_table_header(void)
+{
+	printf("%-*s | %*s | %*s | %-*s | %s\n", W_CASE, "case", W_NUM + 1, "p50 µs",
+	       W_NUM + 1, "p99 µs", W_TGT, "target", "verdict");
+	bu_table_rule();
+}
+
+void bu_table_row(const char *name, const struct bu_stats *st, const char *target,
+		  const char *verdict)
+{
+	printf("%-*s | %*.3f | %*.3f |", W_CASE, name, W_NUM, st->p50_us, W_NUM,
+	       st->p99_us);
+	if (target || verdict)
+		printf(" %-*s | %s", W_TGT, target ? target : "", verdict ? verdict : "");
+	putchar('\n');
+}
+
+int bu_json_write(const struct cJSON *obj, const char *path)
+{
+	char *text = cJSON_Print(obj);
+	if (!text) {
+		fprintf(stderr, "edgetee bench: out of memory writing JSON\n");
+		return -1;
+	}
+	int ok;
+	if (!strcmp(path, "-")) {
+		ok = printf("%s\n", text) >= 0;
+	} else {
+		FILE *f = fopen(path, "w");
+		if (!f) {
+			fprintf(stderr, "edgetee bench: cannot write %s: %s\n", path,
+				strerror(errno));
+			cJSON_free(text);
+			return -1;
+		}
+		ok = fprintf(f, "%s\n", text) >= 0;
+		ok &= fclose(f) == 0;
+		if (!ok)
+			fprintf(stderr, "edgetee bench: cannot write %s\n", path);
+	}
+	cJSON_free(text);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,54 @@
+/*
+ * Helpers shared by the `edgetee bench` benchmarks: latency samples and
+ * their percentiles, the result table printed on the terminal, progress
+ * lines on stderr, and the flat JSON result file.
+ */
+#ifndef ET_BENCH_UTIL_H
+#define ET_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A run of per-operation latencies in nanoseconds. */
+struct bu_samples {
+	uint64_t *ns;
+	size_t n, cap;
+};
+
+/* Percentiles of one case, in microseconds. */
+struct bu_stats {
+	double p50_us, p99_us, min_us, max_us, mean_us;
+	size_t n;
+};
+
+/* Preallocate room for cap samples (so recording never allocates). */
+int bu_samples_init(struct bu_samples *s, size_t cap);
+void bu_samples_free(struct bu_samples *s);
+static inline void bu_record(struct bu_samples *s, uint64_t ns)
+{
+	if (s->n < s->cap)
+		s->ns[s->n++] = ns;
+}
+/* Sort the samples and compute nearest-rank percentiles. */
+struct bu_stats bu_stats(struct bu_samples *s);
+
+/* Progress on stderr, only when stderr is a terminal. */
+void bu_progress_begin(int idx, int total, const char *name, size_t iterations);
+/* ok = 0: the case was cut short (error or interrupt). */
+void bu_progress_end(int ok);
+
+/* Percent of the machine's CPU time that was busy over a short window
+ * before the run (other load makes the numbers noisy); -1 if unknown. */
+double bu_busy_pct(void);
+
+/* The terminal table: one row per case, target and verdict optional. */
+void bu_table_header(void);
+void bu_table_row(const char *name, const struct bu_stats *st, const char *target,
+		  const char *verdict);
+void bu_table_rule(void);
+
+/* Write a cJSON object to path ("-" = stdout); 0 or -1 with a message. */
+struct cJSON;
+int bu_json_write(const struct cJSON *obj, const char *path);
+
+#endif
