@@ -103,12 +103,12 @@ static inline TEEC_Result invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *
 	return r;
 }
 
-#define assert_teec(expr, want)                                                      \
-	do {                                                                         \
-		TEEC_Result r_ = (expr);                                             \
-		if (r_ != (TEEC_Result)(want))                                       \
-			fail_msg("%s = 0x%08x, expected 0x%08x", #expr, r_,          \
-				 (unsigned)(want));                                  \
+#define assert_teec(expr, want)                                                          \
+	do {                                                                             \
+		TEEC_Result r_ = (expr);                                                 \
+		if (r_ != (TEEC_Result)(want))                                           \
+			fail_msg("%s = 0x%08x, expected 0x%08x", #expr, r_,              \
+				 (unsigned)(want));                                      \
 	} while (0)
 
 /* Poll `edgetee status` until the TA process count is want (bounded). */
@@ -131,8 +131,8 @@ static inline int wait_ta_count(int want, unsigned max_ms)
 static inline int ta_sessions(const char *uuid)
 {
 	char cmd[1024];
-	snprintf(cmd, sizeof(cmd), "'%s' status --json --dir '%s'", et_test_bin("edgetee"),
-		 inst.dir);
+	snprintf(cmd, sizeof(cmd), "'%s' status --json --dir '%s'",
+		 et_test_bin("edgetee"), inst.dir);
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return -2;

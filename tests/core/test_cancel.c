@@ -25,9 +25,9 @@ static int sess_up(void **state)
 	(void)state;
 	alarm(100);
 	return open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL) ==
-			       TEEC_SUCCESS
-		       ? 0
-		       : -1;
+		       TEEC_SUCCESS
+		   ? 0
+		   : -1;
 }
 
 static int sess_down(void **state)
@@ -79,8 +79,8 @@ static void cancel_stop(struct canceller *c)
 
 static void echo_ok(void)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 10;
 	assert_teec(invoke(&sess, CORE_CMD_ECHO_VALUE, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[0].value.a, 11);
@@ -89,8 +89,8 @@ static void echo_ok(void)
 static void test_unmasked_wait_cancelled(void **state)
 {
 	(void)state;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 60000; /* far beyond the bound below */
 	struct canceller c;
 	cancel_start(&c, &op, 0);
@@ -108,8 +108,8 @@ static void test_unmasked_wait_cancelled(void **state)
 	/* The session is fine, and a new command is not cancelled by the old
 	 * request: a short unmasked wait runs to its end. */
 	echo_ok();
-	op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 50;
 	assert_teec(invoke(&sess, CORE_CMD_WAIT_UNMASKED, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[1].value.a, 1);
@@ -119,8 +119,8 @@ static void test_masked_wait_not_cancelled(void **state)
 {
 	(void)state;
 	const uint32_t wait = 3000;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = wait;
 	op.params[1].value.a = 0xdead;
 	/* Requests during the first half second only: the TA ignores them and
@@ -133,9 +133,10 @@ static void test_masked_wait_not_cancelled(void **state)
 	uint64_t el = now_ms() - t0;
 	cancel_stop(&c);
 	if (r != TEEC_SUCCESS)
-		fail_msg("masked TEE_Wait(%u) with %u cancellation requests: 0x%08x origin %u "
-			 "after %llu ms",
-			 wait, c.requests, r, origin, (unsigned long long)el);
+		fail_msg(
+		    "masked TEE_Wait(%u) with %u cancellation requests: 0x%08x origin %u "
+		    "after %llu ms",
+		    wait, c.requests, r, origin, (unsigned long long)el);
 	assert_true(c.requests > 0);
 	/* The full time was waited. */
 	assert_true(el >= wait);
@@ -149,8 +150,8 @@ static void test_masked_wait_requests_throughout(void **state)
 {
 	(void)state;
 	const uint32_t wait = 1000;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = wait;
 	struct canceller c;
 	cancel_start(&c, &op, 0);
@@ -167,8 +168,8 @@ static void test_masked_wait_requests_throughout(void **state)
 static void test_cancel_flag_loop(void **state)
 {
 	(void)state;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	struct canceller c;
 	cancel_start(&c, &op, 0);
 	uint32_t origin = 0;
@@ -201,8 +202,8 @@ static void *other_wait_thread(void *arg)
 static void test_no_request(void **state)
 {
 	(void)state;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	TEEC_RequestCancellation(&op); /* never started */
 	op.params[0].value.a = 100;
 	assert_teec(invoke(&sess, CORE_CMD_WAIT_UNMASKED, &op, NULL), TEEC_SUCCESS);
@@ -213,13 +214,13 @@ static void test_no_request(void **state)
 	TEEC_Session other;
 	open_ok(&other, CORE_TA_UUID_STR);
 	struct other_wait ow = {.s = &other};
-	ow.op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				       TEEC_NONE));
+	ow.op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	ow.op.params[0].value.a = 1000;
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, other_wait_thread, &ow), 0);
-	TEEC_Operation w = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT,
-						  TEEC_NONE, TEEC_NONE));
+	TEEC_Operation w = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	w.params[0].value.a = 60000;
 	struct canceller c;
 	cancel_start(&c, &w, 0);
@@ -234,14 +235,14 @@ static void test_no_request(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_unmasked_wait_cancelled, sess_up,
-						sess_down),
-		cmocka_unit_test_setup_teardown(test_masked_wait_requests_throughout, sess_up,
-						sess_down),
-		cmocka_unit_test_setup_teardown(test_masked_wait_not_cancelled, sess_up,
-						sess_down),
-		cmocka_unit_test_setup_teardown(test_cancel_flag_loop, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_no_request, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_unmasked_wait_cancelled, sess_up,
+					    sess_down),
+	    cmocka_unit_test_setup_teardown(test_masked_wait_requests_throughout, sess_up,
+					    sess_down),
+	    cmocka_unit_test_setup_teardown(test_masked_wait_not_cancelled, sess_up,
+					    sess_down),
+	    cmocka_unit_test_setup_teardown(test_cancel_flag_loop, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_no_request, sess_up, sess_down),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

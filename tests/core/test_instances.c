@@ -13,8 +13,8 @@
 
 static uint32_t counter(TEEC_Session *s, uint32_t cmd)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	assert_teec(invoke(s, cmd, &op, NULL), TEEC_SUCCESS);
 	return op.params[0].value.a;
 }
@@ -35,8 +35,9 @@ static void test_single_instance_shared(void **state)
 	assert_teec(TEEC_InitializeContext(NULL, &c2), TEEC_SUCCESS);
 	open_ok(&s[0], CORE_TA_UUID_STR);
 	open_ok(&s[1], CORE_TA_UUID_STR);
-	assert_teec(open_login(&c2, &s[2], CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    open_login(&c2, &s[2], CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL),
+	    TEEC_SUCCESS);
 	assert_int_equal(et_test_ta_count(&inst), 1);
 	assert_int_equal(ta_sessions(CORE_TA_UUID_STR), 3);
 
@@ -44,19 +45,22 @@ static void test_single_instance_shared(void **state)
 	uint32_t want = 1;
 	for (int round = 0; round < 3; round++)
 		for (int i = 0; i < 3; i++)
-			assert_int_equal(counter(&s[i], CORE_CMD_INSTANCE_COUNTER), want++);
+			assert_int_equal(counter(&s[i], CORE_CMD_INSTANCE_COUNTER),
+					 want++);
 
 	/* Instance data set in one session is seen by the others. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	assert_teec(invoke(&s[2], CORE_CMD_GET_INSTANCE_DATA, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[0].value.b, 0); /* not set yet */
 	op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 0xBEEF;
 	assert_teec(invoke(&s[0], CORE_CMD_SET_INSTANCE_DATA, &op, NULL), TEEC_SUCCESS);
 	for (int i = 1; i < 3; i++) {
-		op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
-		assert_teec(invoke(&s[i], CORE_CMD_GET_INSTANCE_DATA, &op, NULL), TEEC_SUCCESS);
+		op = op_of(
+		    TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
+		assert_teec(invoke(&s[i], CORE_CMD_GET_INSTANCE_DATA, &op, NULL),
+			    TEEC_SUCCESS);
 		assert_int_equal(op.params[0].value.b, 1);
 		assert_int_equal(op.params[0].value.a, 0xBEEF);
 	}
@@ -117,8 +121,9 @@ static void test_single_session_busy(void **state)
 	uint32_t origin = 0;
 	open_ok(&a, SOLO_TA_UUID_STR);
 	assert_int_equal(counter(&a, SMALL_CMD_COUNTER), 1);
-	assert_teec(open_login(&ctx, &b, SOLO_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, &origin),
-		    TEEC_ERROR_BUSY);
+	assert_teec(
+	    open_login(&ctx, &b, SOLO_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, &origin),
+	    TEEC_ERROR_BUSY);
 	assert_int_not_equal(origin, TEEC_ORIGIN_TRUSTED_APP);
 	/* From another context too. */
 	TEEC_Context c2;
@@ -133,11 +138,11 @@ static void test_single_session_busy(void **state)
 	/* Once TEEC_CloseSession has returned, the TA takes a new session. */
 	for (int i = 0; i < 200; i++) {
 		TEEC_Context *c = i % 2 ? &c2 : &ctx;
-		TEEC_Result r = open_login(c, &b, SOLO_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL,
-					   &origin);
+		TEEC_Result r =
+		    open_login(c, &b, SOLO_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, &origin);
 		if (r != TEEC_SUCCESS)
-			fail_msg("round %d: open right after close = 0x%08x origin %u", i, r,
-				 origin);
+			fail_msg("round %d: open right after close = 0x%08x origin %u", i,
+				 r, origin);
 		assert_int_equal(counter(&b, SMALL_CMD_COUNTER) >= 1, 1);
 		TEEC_CloseSession(&b);
 	}
@@ -190,7 +195,8 @@ static void test_client_exit_closes(void **state)
 		TEEC_Context c;
 		TEEC_Session s1, s2;
 		if (TEEC_InitializeContext(NULL, &c) != TEEC_SUCCESS ||
-		    open_login(&c, &s1, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL) ||
+		    open_login(&c, &s1, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL,
+			       NULL) ||
 		    open_login(&c, &s2, PEER_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL))
 			_exit(1);
 		_exit(0); /* no close, no finalize */
@@ -204,12 +210,12 @@ static void test_client_exit_closes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_single_instance_shared, no_tas, NULL),
-		cmocka_unit_test_setup_teardown(test_multi_instance, no_tas, NULL),
-		cmocka_unit_test_setup_teardown(test_single_session_busy, no_tas, NULL),
-		cmocka_unit_test_setup_teardown(test_client_exit_closes, no_tas, NULL),
-		/* Last: keep_ta's process stays for the rest of the run. */
-		cmocka_unit_test_setup_teardown(test_keep_alive, no_tas, NULL),
+	    cmocka_unit_test_setup_teardown(test_single_instance_shared, no_tas, NULL),
+	    cmocka_unit_test_setup_teardown(test_multi_instance, no_tas, NULL),
+	    cmocka_unit_test_setup_teardown(test_single_session_busy, no_tas, NULL),
+	    cmocka_unit_test_setup_teardown(test_client_exit_closes, no_tas, NULL),
+	    /* Last: keep_ta's process stays for the rest of the run. */
+	    cmocka_unit_test_setup_teardown(test_keep_alive, no_tas, NULL),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

@@ -15,8 +15,8 @@
 
 #include "core_util.h"
 
-#define NCHILD   64
-#define NINVOKE  1000
+#define NCHILD	64
+#define NINVOKE 1000
 
 static volatile sig_atomic_t timed_out;
 
@@ -49,19 +49,19 @@ static int child(int start_fd, unsigned id)
 		x ^= x >> 17;
 		x ^= x << 5;
 		uint32_t a = x, b = x * 2654435761u + i;
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE,
-							   TEEC_NONE, TEEC_NONE));
+		TEEC_Operation op = op_of(
+		    TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 		op.params[0].value.a = a;
 		op.params[0].value.b = b;
 		uint32_t origin;
 		TEEC_Result r = TEEC_InvokeCommand(&s, CORE_CMD_ECHO_VALUE, &op, &origin);
 		if (r != TEEC_SUCCESS) {
-			fprintf(stderr, "child %u: invoke %u = 0x%08x origin %u\n", id, i, r,
-				origin);
+			fprintf(stderr, "child %u: invoke %u = 0x%08x origin %u\n", id, i,
+				r, origin);
 			rc = 12;
 		} else if (op.params[0].value.a != a + 1 || op.params[0].value.b != ~b) {
-			fprintf(stderr, "child %u: invoke %u: (%u,%u) -> (%u,%u)\n", id, i, a, b,
-				op.params[0].value.a, op.params[0].value.b);
+			fprintf(stderr, "child %u: invoke %u: (%u,%u) -> (%u,%u)\n", id,
+				i, a, b, op.params[0].value.a, op.params[0].value.b);
 			rc = 13;
 		}
 	}
@@ -121,12 +121,14 @@ static void test_load(void **state)
 				kill(pids[i], SIGKILL);
 		while (waitpid(-1, NULL, 0) > 0)
 			;
-		fail_msg("hang: only %d of %d clients finished within 300 s", done, NCHILD);
+		fail_msg("hang: only %d of %d clients finished within 300 s", done,
+			 NCHILD);
 	}
 	fprintf(stderr, "%d clients x %d invokes in %llu ms\n", NCHILD, NINVOKE,
 		(unsigned long long)(now_ms() - t0));
 	if (ok != NCHILD)
-		fail_msg("%d of %d clients failed (exit codes: context %d, open %d, invoke %d, "
+		fail_msg("%d of %d clients failed (exit codes: context %d, open %d, "
+			 "invoke %d, "
 			 "answer %d, other %d)",
 			 NCHILD - ok, NCHILD, codes[10], codes[11], codes[12], codes[13],
 			 NCHILD - ok - codes[10] - codes[11] - codes[12] - codes[13]);
@@ -139,8 +141,8 @@ static void test_load(void **state)
 	/* The daemon still serves. */
 	TEEC_Session s;
 	open_ok(&s, CORE_TA_UUID_STR);
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 1;
 	assert_teec(invoke(&s, CORE_CMD_ECHO_VALUE, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[0].value.a, 2);
@@ -156,7 +158,7 @@ static void test_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load),
+	    cmocka_unit_test(test_load),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

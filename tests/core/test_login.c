@@ -39,8 +39,8 @@ static void uuid_v5(const char *name, uint8_t out[16])
 static void fmt_uuid(const uint8_t u[16], char *s)
 {
 	sprintf(s, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12],
-		u[13], u[14], u[15]);
+		u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+		u[12], u[13], u[14], u[15]);
 }
 
 /* Open with this login, read the identity the TA sees, close. */
@@ -52,8 +52,8 @@ static TEEC_Result identity_for(uint32_t login, const void *data, uint32_t *got_
 	if (r != TEEC_SUCCESS)
 		return r;
 	uint8_t id[CORE_IDENTITY_SIZE];
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = id;
 	op.params[0].tmpref.size = sizeof(id);
 	assert_teec(invoke(&s, CORE_CMD_GET_CLIENT_IDENTITY, &op, NULL), TEEC_SUCCESS);
@@ -79,7 +79,8 @@ static TEEC_Result identity_for(uint32_t login, const void *data, uint32_t *got_
 	char want_hex[80];
 	snprintf(want_hex, sizeof(want_hex), "0x%x:%s", *got_login, us);
 	if (strcasecmp(str, want) && strcasecmp(str, want_hex))
-		fail_msg("gpd.client.identity as string is \"%s\", expected \"%s\"", str, want);
+		fail_msg("gpd.client.identity as string is \"%s\", expected \"%s\"", str,
+			 want);
 	TEEC_CloseSession(&s);
 	return TEEC_SUCCESS;
 }
@@ -213,8 +214,9 @@ static void test_distinct(void **state)
 	uint32_t gid = (uint32_t)getgid();
 	for (int i = 0; i < 3; i++) {
 		uint32_t l;
-		assert_teec(identity_for(methods[i], methods[i] == TEEC_LOGIN_GROUP ? &gid : NULL,
-					 &l, ids[i], NULL),
+		assert_teec(identity_for(methods[i],
+					 methods[i] == TEEC_LOGIN_GROUP ? &gid : NULL, &l,
+					 ids[i], NULL),
 			    TEEC_SUCCESS);
 		assert_int_equal(l, methods[i]);
 		/* RFC 4122 version 5, variant 10 */
@@ -233,12 +235,14 @@ static void test_bad_methods(void **state)
 	TEEC_Session s;
 	uint32_t gid = (uint32_t)getgid();
 	uint32_t origin;
-	static const uint32_t bad[] = {0x3, 0x7, 0x8, 0x80000000u, 0xF0000000u /* TA only */,
-				       0xFFFFFFFFu};
+	static const uint32_t bad[] = {
+	    0x3, 0x7, 0x8, 0x80000000u, 0xF0000000u /* TA only */, 0xFFFFFFFFu};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		TEEC_Result r = open_login(&ctx, &s, CORE_TA_UUID_STR, bad[i], NULL, &origin);
+		TEEC_Result r =
+		    open_login(&ctx, &s, CORE_TA_UUID_STR, bad[i], NULL, &origin);
 		if (r != TEEC_ERROR_BAD_PARAMETERS)
-			fail_msg("login 0x%x: 0x%08x, expected BAD_PARAMETERS", bad[i], r);
+			fail_msg("login 0x%x: 0x%08x, expected BAD_PARAMETERS", bad[i],
+				 r);
 	}
 	/* GROUP needs its gid; the others take no connection data. */
 	assert_teec(open_login(&ctx, &s, CORE_TA_UUID_STR, TEEC_LOGIN_GROUP, NULL, NULL),
@@ -254,14 +258,10 @@ static void test_bad_methods(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_public),
-		cmocka_unit_test(test_user),
-		cmocka_unit_test(test_group),
-		cmocka_unit_test(test_group_not_member),
-		cmocka_unit_test(test_application),
-		cmocka_unit_test(test_combined),
-		cmocka_unit_test(test_distinct),
-		cmocka_unit_test(test_bad_methods),
+	    cmocka_unit_test(test_public),	cmocka_unit_test(test_user),
+	    cmocka_unit_test(test_group),	cmocka_unit_test(test_group_not_member),
+	    cmocka_unit_test(test_application), cmocka_unit_test(test_combined),
+	    cmocka_unit_test(test_distinct),	cmocka_unit_test(test_bad_methods),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

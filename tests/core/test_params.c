@@ -20,10 +20,10 @@ static int sess_up(void **state)
 {
 	(void)state;
 	uint32_t origin;
-	return open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, &origin) ==
-			       TEEC_SUCCESS
-		       ? 0
-		       : -1;
+	return open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL,
+			  &origin) == TEEC_SUCCESS
+		   ? 0
+		   : -1;
 }
 
 static int sess_down(void **state)
@@ -70,19 +70,20 @@ static void test_values(void **state)
 	(void)state;
 	static const uint32_t as[] = {0, 41, 0x7fffffff, 0xfffffffe, 0xffffffff};
 	for (size_t i = 0; i < sizeof(as) / sizeof(as[0]); i++) {
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE,
-							   TEEC_NONE, TEEC_NONE));
+		TEEC_Operation op = op_of(
+		    TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 		op.params[0].value.a = as[i];
 		op.params[0].value.b = 0x12345678u ^ (uint32_t)i;
 		uint32_t origin;
-		assert_teec(invoke(&sess, CORE_CMD_ECHO_VALUE, &op, &origin), TEEC_SUCCESS);
+		assert_teec(invoke(&sess, CORE_CMD_ECHO_VALUE, &op, &origin),
+			    TEEC_SUCCESS);
 		assert_int_equal(origin, TEEC_ORIGIN_TRUSTED_APP);
 		assert_int_equal(op.params[0].value.a, (uint32_t)(as[i] + 1));
 		assert_int_equal(op.params[0].value.b, ~(0x12345678u ^ (uint32_t)i));
 	}
 	/* The TA checks the types it gets: a VALUE_INPUT is not an INOUT. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = 1;
 	uint32_t origin;
 	assert_teec(invoke(&sess, CORE_CMD_ECHO_VALUE, &op, &origin),
@@ -107,8 +108,8 @@ static void test_temp_in_out_inout(void **state)
 	memcpy(copy, in, sizeof(in));
 
 	/* INPUT */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = in;
 	op.params[0].tmpref.size = sizeof(in);
 	assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
@@ -118,7 +119,8 @@ static void test_temp_in_out_inout(void **state)
 	assert_int_equal(op.params[0].tmpref.size, sizeof(in));
 
 	/* INOUT */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = in;
 	op.params[0].tmpref.size = sizeof(in);
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
@@ -150,8 +152,8 @@ static void test_temp_large(void **state)
 	assert_non_null(c);
 	pattern(b, n, 11);
 	memcpy(c, b, n);
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = b;
 	op.params[0].tmpref.size = n;
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
@@ -173,8 +175,8 @@ static void test_short_buffer(void **state)
 	(void)state;
 	uint8_t small[16];
 	memset(small, 0x11, sizeof(small));
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = small;
 	op.params[0].tmpref.size = sizeof(small);
 	op.params[1].value.a = 0x77;
@@ -204,8 +206,8 @@ static void test_short_buffer(void **state)
 	TEEC_SharedMemory sm = {.size = 64, .flags = TEEC_MEM_OUTPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &sm), TEEC_SUCCESS);
 	memset(sm.buffer, 0x22, 64);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 8;
 	op.params[0].memref.size = 32;
@@ -228,8 +230,8 @@ static void test_temp_zero_and_null(void **state)
 	(void)state;
 	uint32_t origin;
 	/* NULL buffer, size 0: a valid (empty) memref. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = NULL;
 	op.params[0].tmpref.size = 0;
 	op.params[1].value.a = 99;
@@ -261,7 +263,8 @@ static void test_temp_zero_and_null(void **state)
 	assert_int_equal(op.params[0].tmpref.size, 0);
 
 	/* INOUT NULL/0 */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[0].tmpref.size, 0);
 
@@ -296,8 +299,8 @@ static void test_alloc_whole(void **state)
 	memcpy(copy, buf, n);
 
 	/* WHOLE of an IN|OUT block is INOUT for the TA: reversed in place. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
 	assert_ptr_equal(sm.buffer, buf);
@@ -305,8 +308,8 @@ static void test_alloc_whole(void **state)
 	assert_int_equal(op.params[0].memref.size, n);
 
 	/* SUM wants MEMREF_INPUT: the TA refuses the INOUT it gets. */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_ERROR_BAD_PARAMETERS);
 
@@ -314,7 +317,8 @@ static void test_alloc_whole(void **state)
 	TEEC_SharedMemory out = {.size = 300, .flags = TEEC_MEM_OUTPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &out), TEEC_SUCCESS);
 	memset(out.buffer, 0, 300);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &out;
 	op.params[1].value.a = 0xA5;
 	op.params[1].value.b = 300;
@@ -326,8 +330,8 @@ static void test_alloc_whole(void **state)
 	TEEC_SharedMemory in = {.size = 1000, .flags = TEEC_MEM_INPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &in), TEEC_SUCCESS);
 	pattern(in.buffer, 1000, 9);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &in;
 	assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
 	assert_int_equal(op.params[1].value.a, byte_sum(in.buffer, 1000));
@@ -352,8 +356,8 @@ static void test_alloc_partial(void **state)
 	memcpy(copy, buf, n);
 
 	/* INOUT at an offset: only that window changes. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 4000;
 	op.params[0].memref.size = 333;
@@ -364,8 +368,8 @@ static void test_alloc_partial(void **state)
 	assert_memory_equal(buf + 4333, copy + 4333, n - 4333);
 
 	/* INPUT at an offset. */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 7000;
 	op.params[0].memref.size = 1192; /* to the very end */
@@ -375,8 +379,8 @@ static void test_alloc_partial(void **state)
 
 	/* OUTPUT at an offset, fewer bytes than the window. */
 	memcpy(copy, buf, n);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 1;
 	op.params[0].memref.size = 500;
@@ -389,8 +393,8 @@ static void test_alloc_partial(void **state)
 	assert_memory_equal(buf + 124, copy + 124, n - 124);
 
 	/* Windows outside the block, or of the wrong direction, are refused. */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 8000;
 	op.params[0].memref.size = 193;
@@ -404,8 +408,8 @@ static void test_alloc_partial(void **state)
 
 	TEEC_SharedMemory ro = {.size = 64, .flags = TEEC_MEM_INPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &ro), TEEC_SUCCESS);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &ro;
 	op.params[0].memref.size = 64;
 	op.params[1].value.b = 1;
@@ -413,8 +417,8 @@ static void test_alloc_partial(void **state)
 	TEEC_ReleaseSharedMemory(&ro);
 
 	/* A zero-size window at the end is valid. */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = n;
 	op.params[0].memref.size = 0;
@@ -448,8 +452,8 @@ static void test_alloc_zero_copy(void **state)
 	uint8_t *b = sm.buffer;
 	memset(b, 0, sm.size);
 	struct handshake h = {.s = &sess};
-	h.op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
-				      TEEC_NONE));
+	h.op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	h.op.params[0].memref.parent = &sm;
 	h.op.params[0].memref.offset = 100;
 	h.op.params[0].memref.size = 2;
@@ -477,14 +481,14 @@ static void test_registered(void **state)
 	assert_non_null(copy);
 	pattern(user, n, 2);
 	memcpy(copy, user, n);
-	TEEC_SharedMemory sm = {.buffer = user, .size = n,
-				.flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
+	TEEC_SharedMemory sm = {
+	    .buffer = user, .size = n, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
 	assert_teec(TEEC_RegisterSharedMemory(&ctx, &sm), TEEC_SUCCESS);
 	assert_ptr_equal(sm.buffer, user);
 
 	/* WHOLE: the TA sees the data, its changes come back. */
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
 	assert_true(is_reverse(user, copy, n));
@@ -492,8 +496,8 @@ static void test_registered(void **state)
 	/* The client changes its buffer between invocations: the TA sees it. */
 	pattern(user, n, 77);
 	memcpy(copy, user, n);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 0;
 	op.params[0].memref.size = n;
@@ -502,8 +506,8 @@ static void test_registered(void **state)
 
 	/* PARTIAL INOUT: the window is reversed, everything else stays as the
 	 * client has it now (no stale copy is written over it). */
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 5000;
 	op.params[0].memref.size = 1001;
@@ -515,8 +519,8 @@ static void test_registered(void **state)
 	/* Client writes outside a later window must survive that invocation. */
 	memset(user, 0x99, 100);
 	memcpy(copy, user, n);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_OUTPUT, TEEC_VALUE_INPUT,
+				    TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[0].memref.offset = 200;
 	op.params[0].memref.size = 400;
@@ -536,11 +540,12 @@ static void test_registered(void **state)
 	/* Direction flags of registered memory are enforced like allocated. */
 	TEEC_SharedMemory in = {.buffer = user, .size = 16, .flags = TEEC_MEM_INPUT};
 	assert_teec(TEEC_RegisterSharedMemory(&ctx, &in), TEEC_SUCCESS);
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE,
-				    TEEC_NONE));
+	op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &in;
 	op.params[0].memref.size = 16;
-	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL),
+		    TEEC_ERROR_BAD_PARAMETERS);
 	TEEC_ReleaseSharedMemory(&in);
 	free(user);
 	free(copy);
@@ -551,8 +556,8 @@ static void test_shm_zero_size(void **state)
 	(void)state;
 	TEEC_SharedMemory sm = {.size = 0, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &sm), TEEC_SUCCESS);
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT,
-						   TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &sm;
 	op.params[1].value.b = 7;
 	assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
@@ -574,14 +579,15 @@ static void test_release_reuse(void **state)
 	TEEC_SharedMemory a = {.size = 512, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &a), TEEC_SUCCESS);
 	pattern(a.buffer, 512, 4);
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].memref.parent = &a;
 	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
 	TEEC_ReleaseSharedMemory(&a);
 
 	/* Released memory can no longer be passed. */
-	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL),
+		    TEEC_ERROR_BAD_PARAMETERS);
 
 	/* Other blocks, new and old, keep working; many cycles leak nothing. */
 	TEEC_SharedMemory keep = {.size = 4096, .flags = TEEC_MEM_INPUT};
@@ -591,7 +597,8 @@ static void test_release_reuse(void **state)
 		TEEC_SharedMemory b = {.size = 1000 + (size_t)i,
 				       .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
 		uint8_t reg_buf[64];
-		TEEC_SharedMemory r = {.buffer = reg_buf, .size = sizeof(reg_buf),
+		TEEC_SharedMemory r = {.buffer = reg_buf,
+				       .size = sizeof(reg_buf),
 				       .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
 		if (i % 2)
 			assert_teec(TEEC_AllocateSharedMemory(&ctx, &b), TEEC_SUCCESS);
@@ -599,12 +606,12 @@ static void test_release_reuse(void **state)
 			assert_teec(TEEC_RegisterSharedMemory(&ctx, &r), TEEC_SUCCESS);
 		TEEC_SharedMemory *m = i % 2 ? &b : &r;
 		pattern(m->buffer, m->size, (unsigned)i);
-		op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE,
-					    TEEC_NONE));
+		op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT,
+					    TEEC_NONE, TEEC_NONE));
 		op.params[0].memref.parent = m;
 		/* IN|OUT WHOLE is INOUT: SUM wants INPUT, so use a PARTIAL_INPUT. */
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT, TEEC_VALUE_OUTPUT,
-						 TEEC_NONE, TEEC_NONE);
+		op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INPUT,
+						 TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE);
 		op.params[0].memref.offset = 0;
 		op.params[0].memref.size = m->size;
 		assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
@@ -647,8 +654,8 @@ static void check_access(TEEC_Operation *op, uint32_t in_type)
 	assert_int_equal(op->params[1].value.b, TEEC_SUCCESS);
 	/* Writing an INPUT memref is not allowed; an INOUT one is. */
 	assert_int_equal(op->params[2].value.a, in_type == TEEC_MEMREF_TEMP_INPUT
-							? TEEC_ERROR_ACCESS_DENIED
-							: TEEC_SUCCESS);
+						    ? TEEC_ERROR_ACCESS_DENIED
+						    : TEEC_SUCCESS);
 	/* The TA's own heap is readable and writable. */
 	assert_int_equal(op->params[2].value.b, TEEC_SUCCESS);
 	/* Read-only data is not writable; unmapped memory not readable. */
@@ -663,8 +670,8 @@ static void test_check_access(void **state)
 	memset(buf, 1, sizeof(buf));
 	uint32_t types[] = {TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_INOUT};
 	for (int i = 0; i < 2; i++) {
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(types[i], TEEC_VALUE_OUTPUT,
-							   TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT));
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    types[i], TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT));
 		op.params[0].tmpref.buffer = buf;
 		op.params[0].tmpref.size = sizeof(buf);
 		check_access(&op, types[i]);
@@ -674,8 +681,8 @@ static void test_check_access(void **state)
 	assert_teec(TEEC_AllocateSharedMemory(&ctx, &sm), TEEC_SUCCESS);
 	uint32_t ptypes[] = {TEEC_MEMREF_PARTIAL_INPUT, TEEC_MEMREF_PARTIAL_INOUT};
 	for (int i = 0; i < 2; i++) {
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(ptypes[i], TEEC_VALUE_OUTPUT,
-							   TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT));
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    ptypes[i], TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT));
 		op.params[0].memref.parent = &sm;
 		op.params[0].memref.offset = 4096 - 10;
 		op.params[0].memref.size = 20;
@@ -687,8 +694,8 @@ static void test_check_access(void **state)
 static void test_tee_malloc(void **state)
 {
 	(void)state;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	assert_teec(invoke(&sess, CORE_CMD_MALLOC_ZERO, &op, NULL), TEEC_SUCCESS);
 	if (op.params[0].value.a)
 		fail_msg("TEE_Malloc/TEE_Realloc checks failed: mask 0x%x of %u checks "
@@ -703,19 +710,19 @@ static void test_tee_malloc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_values, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_temp_in_out_inout, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_temp_large, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_short_buffer, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_temp_zero_and_null, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_alloc_whole, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_alloc_partial, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_alloc_zero_copy, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_registered, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_shm_zero_size, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_release_reuse, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_check_access, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_tee_malloc, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_values, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_temp_in_out_inout, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_temp_large, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_short_buffer, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_temp_zero_and_null, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_alloc_whole, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_alloc_partial, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_alloc_zero_copy, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_registered, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_shm_zero_size, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_release_reuse, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_check_access, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_tee_malloc, sess_up, sess_down),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

@@ -25,9 +25,9 @@ static int sess_up(void **state)
 {
 	(void)state;
 	return open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL) ==
-			       TEEC_SUCCESS
-		       ? 0
-		       : -1;
+		       TEEC_SUCCESS
+		   ? 0
+		   : -1;
 }
 
 static int sess_down(void **state)
@@ -41,8 +41,9 @@ static int sess_down(void **state)
 static TEEC_Result prop_str(uint32_t set, const char *name, char *buf, size_t cap,
 			    size_t *len)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
-						   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
 	op.params[0].tmpref.buffer = (void *)name;
 	op.params[0].tmpref.size = strlen(name);
 	op.params[1].value.a = set;
@@ -56,8 +57,8 @@ static TEEC_Result prop_str(uint32_t set, const char *name, char *buf, size_t ca
 
 static TEEC_Result prop_val(uint32_t cmd, uint32_t set, const char *name, uint32_t *v)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
-						   TEEC_VALUE_OUTPUT, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT, TEEC_VALUE_OUTPUT, TEEC_NONE));
 	op.params[0].tmpref.buffer = (void *)name;
 	op.params[0].tmpref.size = strlen(name);
 	op.params[1].value.a = set;
@@ -131,9 +132,9 @@ static void test_tee_and_client_props(void **state)
 	char buf[256];
 	size_t len;
 	memset(buf, 0, sizeof(buf));
-	assert_teec(prop_str(CORE_PROPSET_TEE, "gpd.tee.apiversion", buf, sizeof(buf) - 1,
-			     &len),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    prop_str(CORE_PROPSET_TEE, "gpd.tee.apiversion", buf, sizeof(buf) - 1, &len),
+	    TEEC_SUCCESS);
 	assert_true(strlen(buf) > 0);
 	assert_int_equal(len, strlen(buf) + 1);
 
@@ -147,10 +148,12 @@ static void test_tee_and_client_props(void **state)
 	want[strcspn(want, "\n")] = 0;
 	assert_int_equal(strlen(want), 36);
 	memset(buf, 0, sizeof(buf));
-	assert_teec(prop_str(CORE_PROPSET_TEE, "gpd.tee.deviceID", buf, sizeof(buf) - 1, NULL),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    prop_str(CORE_PROPSET_TEE, "gpd.tee.deviceID", buf, sizeof(buf) - 1, NULL),
+	    TEEC_SUCCESS);
 	if (strcasecmp(buf, want))
-		fail_msg("gpd.tee.deviceID = \"%s\", instance device id \"%s\"", buf, want);
+		fail_msg("gpd.tee.deviceID = \"%s\", instance device id \"%s\"", buf,
+			 want);
 
 	uint32_t v;
 	assert_teec(prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_TEE,
@@ -158,9 +161,9 @@ static void test_tee_and_client_props(void **state)
 		    TEEC_SUCCESS);
 	assert_true(v != 0);
 	/* The client set has the client's endianness. */
-	assert_teec(prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_CLIENT, "gpd.client.endian",
-			     &v),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_CLIENT, "gpd.client.endian", &v),
+	    TEEC_SUCCESS);
 }
 
 static void test_prop_errors(void **state)
@@ -170,11 +173,12 @@ static void test_prop_errors(void **state)
 	uint32_t v;
 	uint32_t sets[] = {CORE_PROPSET_TA, CORE_PROPSET_CLIENT, CORE_PROPSET_TEE};
 	for (int i = 0; i < 3; i++) {
-		assert_teec(prop_str(sets[i], "gpd.no.such.property", buf, sizeof(buf), NULL),
-			    TEEC_ERROR_ITEM_NOT_FOUND);
-		assert_teec(prop_val(CORE_CMD_GET_PROP_U32, sets[i], "gpd.no.such.property",
-				     &v),
-			    TEEC_ERROR_ITEM_NOT_FOUND);
+		assert_teec(
+		    prop_str(sets[i], "gpd.no.such.property", buf, sizeof(buf), NULL),
+		    TEEC_ERROR_ITEM_NOT_FOUND);
+		assert_teec(
+		    prop_val(CORE_CMD_GET_PROP_U32, sets[i], "gpd.no.such.property", &v),
+		    TEEC_ERROR_ITEM_NOT_FOUND);
 		assert_teec(prop_val(CORE_CMD_GET_PROP_BOOL, sets[i], "", &v),
 			    TEEC_ERROR_ITEM_NOT_FOUND);
 	}
@@ -187,11 +191,12 @@ static void test_prop_errors(void **state)
 	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.appID ", buf, sizeof(buf), NULL),
 		    TEEC_ERROR_ITEM_NOT_FOUND);
 	/* A string that is no number or boolean has the wrong format. */
-	assert_teec(prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_TA, "gpd.ta.description",
-			     &v),
-		    TEEC_ERROR_BAD_FORMAT);
-	assert_teec(prop_val(CORE_CMD_GET_PROP_BOOL, CORE_PROPSET_TA, "gpd.ta.dataSize", &v),
-		    TEEC_ERROR_BAD_FORMAT);
+	assert_teec(
+	    prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_TA, "gpd.ta.description", &v),
+	    TEEC_ERROR_BAD_FORMAT);
+	assert_teec(
+	    prop_val(CORE_CMD_GET_PROP_BOOL, CORE_PROPSET_TA, "gpd.ta.dataSize", &v),
+	    TEEC_ERROR_BAD_FORMAT);
 	/* Short buffer: the needed size (with the zero) comes back. */
 	size_t len = 0;
 	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.description", buf, 4, &len),
@@ -203,9 +208,9 @@ static void test_prop_errors(void **state)
 	assert_int_equal(len, strlen(CORE_TA_DESCRIPTION) + 1);
 	/* Exactly enough. */
 	char exact[sizeof(CORE_TA_DESCRIPTION)];
-	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.description", exact, sizeof(exact),
-			     &len),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    prop_str(CORE_PROPSET_TA, "gpd.ta.description", exact, sizeof(exact), &len),
+	    TEEC_SUCCESS);
 	assert_string_equal(exact, CORE_TA_DESCRIPTION);
 }
 
@@ -213,8 +218,8 @@ static void test_prop_errors(void **state)
 static char *enum_names(uint32_t set)
 {
 	static char buf[16384];
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+	    TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = buf;
 	op.params[0].tmpref.size = sizeof(buf) - 1;
 	op.params[1].value.a = set;
@@ -242,15 +247,17 @@ static void test_enumerate(void **state)
 {
 	(void)state;
 	static const char *ta_names[] = {
-		"gpd.ta.appID",	       "gpd.ta.singleInstance", "gpd.ta.multiSession",
-		"gpd.ta.instanceKeepAlive", "gpd.ta.dataSize",	"gpd.ta.stackSize",
-		"gpd.ta.version",      "gpd.ta.description",	CORE_TA_EXT_STR_NAME,
-		CORE_TA_EXT_U32_NAME,  CORE_TA_EXT_BOOL_NAME,
+	    "gpd.ta.appID",	   "gpd.ta.singleInstance",
+	    "gpd.ta.multiSession", "gpd.ta.instanceKeepAlive",
+	    "gpd.ta.dataSize",	   "gpd.ta.stackSize",
+	    "gpd.ta.version",	   "gpd.ta.description",
+	    CORE_TA_EXT_STR_NAME,  CORE_TA_EXT_U32_NAME,
+	    CORE_TA_EXT_BOOL_NAME,
 	};
 	/* Without a set parameter the command enumerates the current TA. */
 	static char list[16384];
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].tmpref.buffer = list;
 	op.params[0].tmpref.size = sizeof(list) - 1;
 	assert_teec(invoke(&sess, CORE_CMD_ENUM_TA_PROPS, &op, NULL), TEEC_SUCCESS);
@@ -282,10 +289,11 @@ static void test_enumerate(void **state)
 	assert_int_equal(count_name(cl, "gpd.client.identity"), 1);
 }
 
-static TEEC_Result ptime_get(TEEC_Session *s, uint32_t cmd, uint64_t *ms, uint32_t *origin)
+static TEEC_Result ptime_get(TEEC_Session *s, uint32_t cmd, uint64_t *ms,
+			     uint32_t *origin)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	TEEC_Result r = invoke(s, cmd, &op, origin);
 	*ms = (uint64_t)op.params[0].value.a * 1000 + op.params[0].value.b;
 	if (r == TEEC_SUCCESS)
@@ -305,8 +313,8 @@ static void test_persistent_time(void **state)
 
 	const uint32_t secs = 1000000, millis = 250;
 	const uint64_t set = (uint64_t)secs * 1000 + millis;
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE,
-						   TEEC_NONE));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
 	op.params[0].value.a = secs;
 	op.params[0].value.b = millis;
 	assert_teec(invoke(&sess, CORE_CMD_PTIME_SET, &op, NULL), TEEC_SUCCESS);
@@ -323,14 +331,16 @@ static void test_persistent_time(void **state)
 	TEEC_Session so;
 	open_ok(&so, SOLO_TA_UUID_STR);
 	uint64_t x;
-	assert_teec(ptime_get(&so, SMALL_CMD_PTIME_GET, &x, NULL), TEE_ERROR_TIME_NOT_SET);
+	assert_teec(ptime_get(&so, SMALL_CMD_PTIME_GET, &x, NULL),
+		    TEE_ERROR_TIME_NOT_SET);
 	TEEC_CloseSession(&so);
 
 	/* It outlives the TA instance: close, let the process go, reopen. */
 	TEEC_CloseSession(&sess);
 	assert_int_equal(wait_ta_count(0, 20000), 0);
-	assert_teec(open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL),
-		    TEEC_SUCCESS);
+	assert_teec(
+	    open_login(&ctx, &sess, CORE_TA_UUID_STR, TEEC_LOGIN_PUBLIC, NULL, NULL),
+	    TEEC_SUCCESS);
 	uint64_t t3;
 	assert_teec(ptime_get(&sess, CORE_CMD_PTIME_GET, &t3, NULL), TEEC_SUCCESS);
 	assert_true(t3 >= t2);
@@ -345,8 +355,8 @@ static void test_persistent_time(void **state)
 
 static void systime(uint64_t *sys, uint64_t *ree)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT,
-						   TEEC_NONE, TEEC_NONE));
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
 	assert_teec(invoke(&sess, CORE_CMD_SYSTIME, &op, NULL), TEEC_SUCCESS);
 	assert_true(op.params[0].value.b < 1000);
 	assert_true(op.params[1].value.b < 1000);
@@ -384,13 +394,14 @@ static void test_system_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		/* First: needs a TA that never set its persistent time. */
-		cmocka_unit_test_setup_teardown(test_persistent_time, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_ta_props, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_tee_and_client_props, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_prop_errors, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_enumerate, sess_up, sess_down),
-		cmocka_unit_test_setup_teardown(test_system_time, sess_up, sess_down),
+	    /* First: needs a TA that never set its persistent time. */
+	    cmocka_unit_test_setup_teardown(test_persistent_time, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_ta_props, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_tee_and_client_props, sess_up,
+					    sess_down),
+	    cmocka_unit_test_setup_teardown(test_prop_errors, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_enumerate, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_system_time, sess_up, sess_down),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

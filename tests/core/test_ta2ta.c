@@ -20,8 +20,9 @@ struct ta2ta {
 static TEEC_Result run_ta2ta(TEEC_Session *s, uint32_t a, uint8_t *data, size_t n,
 			     struct ta2ta *out, uint32_t *origin)
 {
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT,
-						   TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_OUTPUT));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT,
+				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_OUTPUT));
 	op.params[0].value.a = a;
 	op.params[1].tmpref.buffer = data;
 	op.params[1].tmpref.size = n;
@@ -120,8 +121,9 @@ static void test_peer_direct(void **state)
 	TEEC_Session s;
 	open_ok(&s, PEER_TA_UUID_STR);
 	uint8_t data[4] = {1, 2, 3, 4}, ident[CORE_IDENTITY_SIZE];
-	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT,
-						   TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_OUTPUT));
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_VALUE_INOUT, TEEC_MEMREF_TEMP_INOUT,
+				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_OUTPUT));
 	op.params[0].value.a = 7;
 	op.params[1].tmpref.buffer = data;
 	op.params[1].tmpref.size = sizeof(data);
@@ -141,10 +143,10 @@ static void test_peer_direct(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ta2ta_basic),
-		cmocka_unit_test(test_ta2ta_sizes_and_repeats),
-		cmocka_unit_test(test_ta2ta_two_clients),
-		cmocka_unit_test(test_peer_direct),
+	    cmocka_unit_test(test_ta2ta_basic),
+	    cmocka_unit_test(test_ta2ta_sizes_and_repeats),
+	    cmocka_unit_test(test_ta2ta_two_clients),
+	    cmocka_unit_test(test_peer_direct),
 	};
 	return cmocka_run_group_tests(tests, core_group_up, core_group_down);
 }

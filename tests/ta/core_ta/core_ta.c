@@ -11,8 +11,8 @@
 
 #include "core_ta.h"
 
-#define P(t0, t1, t2, t3)                                                              \
-	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##t0, TEE_PARAM_TYPE_##t1, TEE_PARAM_TYPE_##t2, \
+#define P(t0, t1, t2, t3)                                                                \
+	TEE_PARAM_TYPES(TEE_PARAM_TYPE_##t0, TEE_PARAM_TYPE_##t1, TEE_PARAM_TYPE_##t2,   \
 			TEE_PARAM_TYPE_##t3)
 
 /* Shared by every session of the (single) instance. */
@@ -146,8 +146,8 @@ static TEE_Result cmd_identity(uint32_t types, TEE_Param p[4])
 static TEE_Result cmd_prop(uint32_t cmd, uint32_t types, TEE_Param p[4])
 {
 	uint32_t want = cmd == CORE_CMD_GET_PROP_STRING
-				? P(MEMREF_INPUT, VALUE_INPUT, MEMREF_OUTPUT, NONE)
-				: P(MEMREF_INPUT, VALUE_INPUT, VALUE_OUTPUT, NONE);
+			    ? P(MEMREF_INPUT, VALUE_INPUT, MEMREF_OUTPUT, NONE)
+			    : P(MEMREF_INPUT, VALUE_INPUT, VALUE_OUTPUT, NONE);
 	if (types != want)
 		return TEE_ERROR_BAD_PARAMETERS;
 	char name[256];
@@ -299,7 +299,8 @@ static TEE_Result cmd_ta2ta(uint32_t types, TEE_Param p[4])
 	static const TEE_UUID peer = PEER_TA_UUID;
 	TEE_TASessionHandle s = TEE_HANDLE_NULL;
 	uint32_t origin = 0;
-	p[3].value.a = TEE_OpenTASession(&peer, TEE_TIMEOUT_INFINITE, 0, NULL, &s, &origin);
+	p[3].value.a =
+	    TEE_OpenTASession(&peer, TEE_TIMEOUT_INFINITE, 0, NULL, &s, &origin);
 	p[3].value.b = TEE_ERROR_GENERIC;
 	if (p[3].value.a != TEE_SUCCESS)
 		return p[3].value.a;
@@ -322,8 +323,8 @@ static TEE_Result cmd_ta2ta(uint32_t types, TEE_Param p[4])
 	q[2].memref.buffer = ident;
 	q[2].memref.size = sizeof(ident);
 	uint32_t qt = P(VALUE_INOUT, MEMREF_INOUT, MEMREF_OUTPUT, VALUE_OUTPUT);
-	TEE_Result r = TEE_InvokeTACommand(s, TEE_TIMEOUT_INFINITE, PEER_CMD_ECHO, qt, q,
-					   &origin);
+	TEE_Result r =
+	    TEE_InvokeTACommand(s, TEE_TIMEOUT_INFINITE, PEER_CMD_ECHO, qt, q, &origin);
 	p[3].value.b = r;
 	TEE_CloseTASession(s);
 	if (r == TEE_SUCCESS) {
@@ -370,11 +371,11 @@ static TEE_Result cmd_malloc(uint32_t types, TEE_Param p[4])
 	if (types != P(VALUE_OUTPUT, NONE, NONE, NONE))
 		return TEE_ERROR_BAD_PARAMETERS;
 	uint32_t fail = 0, k = 0;
-#define CHECK(c)                                  \
-	do {                                      \
-		if (!(c))                         \
-			fail |= (uint32_t)1 << k; \
-		k++;                              \
+#define CHECK(c)                                                                         \
+	do {                                                                             \
+		if (!(c))                                                                \
+			fail |= (uint32_t)1 << k;                                        \
+		k++;                                                                     \
 	} while (0)
 	/* 0: a zero-size allocation is a valid pointer that can be freed */
 	void *z = TEE_Malloc(0, TEE_MALLOC_FILL_ZERO);

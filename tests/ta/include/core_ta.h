@@ -14,17 +14,22 @@
 #define CORE_TA_H
 
 /* ---- core_ta ------------------------------------------------------------ */
-#define CORE_TA_UUID                                                               \
-	{                                                                          \
-		0xa47458d0, 0xe528, 0x41cf, { 0x89, 0x4b, 0x1f, 0xc2, 0xdd, 0xae, 0x6e, 0xb8 } \
+#define CORE_TA_UUID                                                                     \
+	{                                                                                \
+		0xa47458d0, 0xe528, 0x41cf,                                              \
+		{                                                                        \
+			0x89, 0x4b, 0x1f, 0xc2, 0xdd, 0xae, 0x6e, 0xb8                   \
+		}                                                                        \
 	}
 #define CORE_TA_UUID_STR "a47458d0-e528-41cf-894b-1fc2ddae6eb8"
 /* The same UUID in RFC 4122 byte order, as identities carry it. */
-#define CORE_TA_UUID_BYTES                                                         \
-	{ 0xa4, 0x74, 0x58, 0xd0, 0xe5, 0x28, 0x41, 0xcf,                          \
-	  0x89, 0x4b, 0x1f, 0xc2, 0xdd, 0xae, 0x6e, 0xb8 }
+#define CORE_TA_UUID_BYTES                                                               \
+	{                                                                                \
+		0xa4, 0x74, 0x58, 0xd0, 0xe5, 0x28, 0x41, 0xcf, 0x89, 0x4b, 0x1f, 0xc2,  \
+		    0xdd, 0xae, 0x6e, 0xb8                                               \
+	}
 
-#define CORE_TA_VERSION     "3.14"
+#define CORE_TA_VERSION	    "3.14"
 #define CORE_TA_DESCRIPTION "edgetee core semantics test TA"
 #define CORE_TA_STACK_SIZE  (64 * 1024)
 #define CORE_TA_DATA_SIZE   (1024 * 1024)
@@ -37,7 +42,7 @@
 #define CORE_TA_EXT_BOOL_NAME "org.edgetee.test.bool"
 
 /* Property set selector (value.a) of the GET_PROP_* / ENUM commands. */
-#define CORE_PROPSET_TA     0
+#define CORE_PROPSET_TA	    0
 #define CORE_PROPSET_CLIENT 1
 #define CORE_PROPSET_TEE    2
 
@@ -113,9 +118,12 @@ enum core_ta_cmd {
 };
 
 /* ---- peer_ta ------------------------------------------------------------ */
-#define PEER_TA_UUID                                                               \
-	{                                                                          \
-		0xabf922c7, 0x2dee, 0x4860, { 0xa7, 0x93, 0x05, 0xae, 0x92, 0x33, 0xdb, 0x6c } \
+#define PEER_TA_UUID                                                                     \
+	{                                                                                \
+		0xabf922c7, 0x2dee, 0x4860,                                              \
+		{                                                                        \
+			0xa7, 0x93, 0x05, 0xae, 0x92, 0x33, 0xdb, 0x6c                   \
+		}                                                                        \
 	}
 #define PEER_TA_UUID_STR "abf922c7-2dee-4860-a793-05ae9233db6c"
 
@@ -130,16 +138,22 @@ enum peer_ta_cmd {
 };
 
 /* ---- solo_ta ------------------------------------------------------------ */
-#define SOLO_TA_UUID                                                               \
-	{                                                                          \
-		0xfeafdff1, 0x37ea, 0x43a2, { 0xb3, 0xb0, 0xe1, 0xbb, 0x1b, 0xd9, 0x34, 0xe0 } \
+#define SOLO_TA_UUID                                                                     \
+	{                                                                                \
+		0xfeafdff1, 0x37ea, 0x43a2,                                              \
+		{                                                                        \
+			0xb3, 0xb0, 0xe1, 0xbb, 0x1b, 0xd9, 0x34, 0xe0                   \
+		}                                                                        \
 	}
 #define SOLO_TA_UUID_STR "feafdff1-37ea-43a2-b3b0-e1bb1bd934e0"
 
 /* ---- keep_ta ------------------------------------------------------------ */
-#define KEEP_TA_UUID                                                               \
-	{                                                                          \
-		0x7e4e3fec, 0x3479, 0x4df9, { 0xbf, 0x61, 0x05, 0xf2, 0xeb, 0x9c, 0xc1, 0x0f } \
+#define KEEP_TA_UUID                                                                     \
+	{                                                                                \
+		0x7e4e3fec, 0x3479, 0x4df9,                                              \
+		{                                                                        \
+			0xbf, 0x61, 0x05, 0xf2, 0xeb, 0x9c, 0xc1, 0x0f                   \
+		}                                                                        \
 	}
 #define KEEP_TA_UUID_STR "7e4e3fec-3479-4df9-bf61-05f2eb9cc10f"
 

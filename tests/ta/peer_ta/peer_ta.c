@@ -51,8 +51,9 @@ static void put_identity(uint8_t *out, const TEE_Identity *id)
 
 static TEE_Result echo(uint32_t types, TEE_Param p[4])
 {
-	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, TEE_PARAM_TYPE_MEMREF_INOUT,
-				     TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_PARAM_TYPE_VALUE_OUTPUT))
+	if (types !=
+	    TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INOUT, TEE_PARAM_TYPE_MEMREF_INOUT,
+			    TEE_PARAM_TYPE_MEMREF_OUTPUT, TEE_PARAM_TYPE_VALUE_OUTPUT))
 		return TEE_ERROR_BAD_PARAMETERS;
 	if (p[2].memref.size < CORE_IDENTITY_SIZE) {
 		p[2].memref.size = CORE_IDENTITY_SIZE;
@@ -64,8 +65,8 @@ static TEE_Result echo(uint32_t types, TEE_Param p[4])
 	if (r != TEE_SUCCESS)
 		return r;
 	static const TEE_UUID core = CORE_TA_UUID;
-	p[3].value.a = id.login == TEE_LOGIN_TRUSTED_APP &&
-		       !memcmp(&id.uuid, &core, sizeof(core));
+	p[3].value.a =
+	    id.login == TEE_LOGIN_TRUSTED_APP && !memcmp(&id.uuid, &core, sizeof(core));
 	p[3].value.b = id.login;
 	put_identity(p[2].memref.buffer, &id);
 	p[2].memref.size = CORE_IDENTITY_SIZE;
@@ -89,8 +90,9 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 	case PEER_CMD_ECHO:
 		return echo(types, p);
 	case PEER_CMD_COUNTER:
-		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT, TEE_PARAM_TYPE_NONE,
-					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_OUTPUT,
+					     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE,
+					     TEE_PARAM_TYPE_NONE))
 			return TEE_ERROR_BAD_PARAMETERS;
 		p[0].value.a = ++counter;
 		return TEE_SUCCESS;
