@@ -18,6 +18,13 @@ function(edgetee_add_ta target)
   endif()
   add_library(${target} MODULE ${TA_SOURCES} ${EDGETEE_TA_HEADER_SRC})
   target_include_directories(${target} PRIVATE ${TA_HEADER_DIR} ${TA_INCLUDE_DIRS})
+  # The sanitizer build checks the TEE (libutee, the TA host), not TA code:
+  # an instrumented TA would turn its own deliberate faults into sanitizer
+  # reports that the sandbox then cuts short.
+  if(EDGETEE_SANITIZE)
+    set_source_files_properties(${TA_SOURCES} PROPERTIES COMPILE_OPTIONS
+      "-fno-sanitize=address,undefined")
+  endif()
   # The runtime's entry is referenced only by the loader: pull it in, and
   # bind the TA's own symbols inside the TA.
   target_link_libraries(${target} PRIVATE -Wl,--undefined=__et_ta_run utee ${TA_LIBS}
