@@ -260,8 +260,8 @@ static uint32_t cancel_grace_ms(void)
 static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 {
 	struct et_mailbox *mb = c->mb;
-	uint64_t start = et_now_ns();
 	uint32_t tmo = c->ops.cancel_timeout_ms;
+	uint64_t start = tmo != 0xFFFFFFFFu ? et_now_ns() : 0;
 	int killed = 0;
 	for (;;) {
 		/* Long sleeps are sliced so that a vanished core or an expired
@@ -322,8 +322,9 @@ static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t pty
 		return r;
 	mb->op = op;
 	mb->cmd = cmd;
-	atomic_store(&mb->cancel, 0);
-	atomic_store(&c->cancel_at, 0);
+	/* Ordered before the request by the doorbell's store. */
+	atomic_store_explicit(&mb->cancel, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->cancel_at, 0, memory_order_relaxed);
 	*seq = atomic_load(&mb->req) + 1;
 	if (ring)
 		et_bell_ring(&mb->req, *seq, &mb->ta_sleeping);

@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 		/* The spare TA host is started once the core has been idle for a
 		 * moment, so its start-up does not compete with a TA being loaded. */
 		struct epoll_event evs[32];
-		int n = epoll_wait(g.epfd, evs, 32, g.spare.pid ? -1 : 5);
+		int n = epoll_wait(g.epfd, evs, 32, g.spare.pid ? -1 : 1);
 		if (n == 0) {
 			ta_replenish();
 			continue;

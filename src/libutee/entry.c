@@ -16,7 +16,7 @@
 #include "fdio.h"
 #include "utee_priv.h"
 
-_Thread_local struct utee_session *utee_cur;
+struct utee_session *utee_cur;
 pthread_mutex_t utee_ta_lock = PTHREAD_MUTEX_INITIALIZER;
 const char *utee_instance_name = "default";
 const char *utee_device_id = "";

@@ -42,8 +42,9 @@ struct utee_session {
 	struct utee_session *next;
 };
 
-/* The session whose entry point is running on this thread (NULL in Create/Destroy). */
-extern _Thread_local struct utee_session *utee_cur;
+/* The session whose entry point is running (NULL in Create/Destroy). A plain
+ * global: entry points run one at a time under utee_ta_lock. */
+extern struct utee_session *utee_cur;
 
 /* Entry points of one TA instance never run concurrently (GP). */
 extern pthread_mutex_t utee_ta_lock;
