@@ -196,6 +196,7 @@ static struct instance *spawn(struct ta_image *img)
 	img->refs++;
 	in->pid = sp.pid;
 	in->ctl = sp.ctl;
+	fcntl(in->ctl, F_SETFL, fcntl(in->ctl, F_GETFL) | O_NONBLOCK);
 	in->svc = sp.svc;
 	in->ctl_ev = (struct ev){EV_TA_CTL, in};
 	in->svc_ev = (struct ev){EV_TA_SVC, in};
@@ -244,14 +245,24 @@ void ta_open(struct client *cl, const struct et_msg_open *m, int mbfd, int sidef
 	uint32_t f = img->man.flags;
 	if (f & TA_FLAG_SINGLE_INSTANCE_) {
 		for (struct instance *i = g.instances; i; i = i->next) {
-			if (!i->dying && i->img == img) {
+			if (!i->dying && i->ctl >= 0 && i->img == img) {
 				in = i;
 				break;
 			}
 		}
 		if (in && !(f & TA_FLAG_MULTI_SESSION_) && in->nsess > 0) {
-			ret = TEEC_ERROR_BUSY;
-			goto fail;
+			/*
+			 * The TA reports a session's end before it answers the
+			 * close, but on another socket than this open came in:
+			 * read what it has said before calling it busy.
+			 */
+			ta_on_ctl(in);
+			if (in->dying)
+				in = NULL;
+			else if (in->nsess > 0) {
+				ret = TEEC_ERROR_BUSY;
+				goto fail;
+			}
 		}
 	}
 	if (!in)
@@ -301,25 +312,30 @@ static void session_end(struct session *s)
 	maybe_destroy(in);
 }
 
+/* Read every pending message from a TA process (its ctl end is non-blocking). */
 void ta_on_ctl(struct instance *in)
 {
-	union {
-		struct et_ctl_sid sid;
-		char buf[256];
-	} m;
-	int nfds = 0;
-	ssize_t n = et_recv(in->ctl, &m, sizeof(m), NULL, &nfds);
-	if (n <= 0) {
-		/* EOF: the process is exiting; SIGCHLD finishes the job. */
-		ep_del(in->ctl);
-		close(in->ctl);
-		in->ctl = -1;
-		return;
-	}
-	if ((size_t)n >= sizeof(m.sid) && m.sid.type == ET_CTL_SESSION_END) {
-		struct session *s = session_find(m.sid.sid);
-		if (s && s->inst == in)
-			session_end(s);
+	while (in->ctl >= 0) {
+		union {
+			struct et_ctl_sid sid;
+			char buf[256];
+		} m;
+		int nfds = 0;
+		ssize_t n = et_recv(in->ctl, &m, sizeof(m), NULL, &nfds);
+		if (n == -EAGAIN)
+			return;
+		if (n <= 0) {
+			/* EOF: the process is exiting; SIGCHLD finishes the job. */
+			ep_del(in->ctl);
+			close(in->ctl);
+			in->ctl = -1;
+			return;
+		}
+		if ((size_t)n >= sizeof(m.sid) && m.sid.type == ET_CTL_SESSION_END) {
+			struct session *s = session_find(m.sid.sid);
+			if (s && s->inst == in)
+				session_end(s);
+		}
 	}
 }
 
