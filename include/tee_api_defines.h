@@ -28,6 +28,33 @@
 	 (TEE_CORE_API_MAINTENANCE_VERSION << 8))
 #define TEE_CORE_API_1_3_1
 
+/*
+ * API generation. A TA asks for the GP 1.1 API either the GP way
+ * (TEE_CORE_API_REQUIRED_MAJOR_VERSION 1, _MINOR_VERSION 1) or the OP-TEE way
+ * (__OPTEE_CORE_API_COMPAT_1_1=1, which the dev kit sets for
+ * CFG_TA_OPTEE_CORE_API_COMPAT_1_1=y). It then gets uint32_t lengths and the
+ * 1.1 layouts of TEE_Param, TEE_Attribute and TEE_ObjectInfo through
+ * __GP11_ names (tee_api_compat.h); everything else stays 1.3.
+ */
+#if defined(TEE_CORE_API_REQUIRED_MINOR_VERSION) && !defined(TEE_CORE_API_REQUIRED_MAJOR_VERSION)
+#error "TEE_CORE_API_REQUIRED_MINOR_VERSION needs TEE_CORE_API_REQUIRED_MAJOR_VERSION"
+#endif
+#if defined(TEE_CORE_API_REQUIRED_MAJOR_VERSION)
+#if TEE_CORE_API_REQUIRED_MAJOR_VERSION != 1 && TEE_CORE_API_REQUIRED_MAJOR_VERSION != 0
+#error "edgetee supports GP TEE Internal Core API major version 1 only"
+#endif
+#if defined(TEE_CORE_API_REQUIRED_MINOR_VERSION)
+#if TEE_CORE_API_REQUIRED_MINOR_VERSION == 1
+#define __OPTEE_CORE_API_COMPAT_1_1 1
+#elif TEE_CORE_API_REQUIRED_MINOR_VERSION != 3
+#error "edgetee provides GP TEE Internal Core API 1.1 and 1.3 only"
+#endif
+#endif
+#endif
+#ifndef __OPTEE_CORE_API_COMPAT_1_1
+#define __OPTEE_CORE_API_COMPAT_1_1 0
+#endif
+
 /* ------------------------------------------------------------------------
  * Miscellaneous
  * ------------------------------------------------------------------------ */

@@ -200,4 +200,42 @@ typedef void *TEE_Session;
 }
 #endif
 
+/*
+ * GP 1.1 layouts (uint32_t lengths), used through the __GP11_ names by TAs
+ * built for the 1.1 API; see tee_api_compat.h.
+ */
+typedef union {
+	struct {
+		void *buffer;
+		uint32_t size;
+	} memref;
+	struct {
+		uint32_t a;
+		uint32_t b;
+	} value;
+} __GP11_TEE_Param;
+
+typedef struct {
+	uint32_t attributeID;
+	union {
+		struct {
+			void *buffer;
+			uint32_t length;
+		} ref;
+		struct {
+			uint32_t a, b;
+		} value;
+	} content;
+} __GP11_TEE_Attribute;
+
+typedef struct {
+	uint32_t objectType;
+	uint32_t keySize;
+	uint32_t maxKeySize;
+	uint32_t objectUsage;
+	uint32_t dataSize;
+	uint32_t dataPosition;
+	uint32_t handleFlags;
+} __GP11_TEE_ObjectInfo;
+
 #endif /* TEE_API_TYPES_H */

@@ -541,6 +541,7 @@ void TEE_BigIntComputeFMM(TEE_BigIntFMM *dest, const TEE_BigIntFMM *op1,
 }
 #endif
 
+#include "tee_api_compat.h"
 #include "trace.h"
 
 #endif /* TEE_INTERNAL_API_H */

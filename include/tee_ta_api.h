@@ -49,6 +49,15 @@ TEE_Result TA_EXPORT TA_InvokeCommandEntryPoint(void *sessionContext,
 						uint32_t paramTypes,
 						TEE_Param params[TEE_NUM_PARAMS]);
 
+/* The same two entry points with GP 1.1 parameters (uint32_t memref sizes). */
+TEE_Result TA_EXPORT __GP11_TA_OpenSessionEntryPoint(uint32_t paramTypes,
+						     __GP11_TEE_Param params[TEE_NUM_PARAMS],
+						     void **sessionContext);
+TEE_Result TA_EXPORT __GP11_TA_InvokeCommandEntryPoint(void *sessionContext,
+						       uint32_t commandID,
+						       uint32_t paramTypes,
+						       __GP11_TEE_Param params[TEE_NUM_PARAMS]);
+
 #ifdef __cplusplus
 }
 #endif

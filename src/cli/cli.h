@@ -8,6 +8,7 @@ int cmd_status(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_ta(int argc, char **argv);
 
 /* Resolve --instance/--dir to a state directory. */
 int cli_dir(const char *instance, const char *dir, char *out, size_t len);

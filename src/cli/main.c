@@ -47,6 +47,8 @@ int main(int argc, char **argv)
 		return cmd_sign(argc - 1, argv + 1);
 	if (!strcmp(c, "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(c, "ta"))
+		return cmd_ta(argc - 1, argv + 1);
 	if (!strcmp(c, "bench"))
 		return cmd_bench(argc - 1, argv + 1);
 	fprintf(stderr, "edgetee: unknown command '%s' (see edgetee --help)\n", c);

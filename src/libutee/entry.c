@@ -437,3 +437,68 @@ __et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
 		}
 	}
 }
+
+/*
+ * Entry points of TAs built for the GP 1.1 API. user_ta_header.c, compiled
+ * with the TA's own flags, routes the 1.3 entry points here with the TA's
+ * __GP11_ functions; a memref larger than 4 GiB cannot be expressed in 1.1.
+ */
+typedef TEE_Result (*gp11_open_fn)(uint32_t, __GP11_TEE_Param[TEE_NUM_PARAMS], void **);
+typedef TEE_Result (*gp11_invoke_fn)(void *, uint32_t, uint32_t,
+				     __GP11_TEE_Param[TEE_NUM_PARAMS]);
+
+static TEE_Result params_to_gp11(uint32_t types, const TEE_Param *p, __GP11_TEE_Param *q)
+{
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT &&
+		    t <= TEE_PARAM_TYPE_MEMREF_INOUT) {
+			if (p[i].memref.size > UINT32_MAX)
+				return TEE_ERROR_BAD_PARAMETERS;
+			q[i].memref.buffer = p[i].memref.buffer;
+			q[i].memref.size = (uint32_t)p[i].memref.size;
+		} else {
+			q[i].value.a = p[i].value.a;
+			q[i].value.b = p[i].value.b;
+		}
+	}
+	return TEE_SUCCESS;
+}
+
+static void params_from_gp11(uint32_t types, const __GP11_TEE_Param *q, TEE_Param *p)
+{
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT &&
+		    t <= TEE_PARAM_TYPE_MEMREF_INOUT) {
+			p[i].memref.size = q[i].memref.size;
+		} else {
+			p[i].value.a = q[i].value.a;
+			p[i].value.b = q[i].value.b;
+		}
+	}
+}
+
+TEE_Result __et_gp11_open_session(uint32_t types, TEE_Param params[TEE_NUM_PARAMS],
+				  void **ctx, gp11_open_fn fn)
+{
+	__GP11_TEE_Param q[TEE_NUM_PARAMS];
+	TEE_Result r = params_to_gp11(types, params, q);
+	if (r != TEE_SUCCESS)
+		return r;
+	r = fn(types, q, ctx);
+	params_from_gp11(types, q, params);
+	return r;
+}
+
+TEE_Result __et_gp11_invoke_command(void *ctx, uint32_t cmd, uint32_t types,
+				    TEE_Param params[TEE_NUM_PARAMS], gp11_invoke_fn fn)
+{
+	__GP11_TEE_Param q[TEE_NUM_PARAMS];
+	TEE_Result r = params_to_gp11(types, params, q);
+	if (r != TEE_SUCCESS)
+		return r;
+	r = fn(ctx, cmd, types, q);
+	params_from_gp11(types, q, params);
+	return r;
+}

@@ -169,3 +169,36 @@ TEE_Result TEE_CheckMemoryAccessRights(uint32_t accessFlags, void *buffer, size_
 	int want_w = (accessFlags & TEE_MEMORY_ACCESS_WRITE) != 0;
 	return probe(buffer, size, want_w) ? TEE_ERROR_ACCESS_DENIED : TEE_SUCCESS;
 }
+
+/* ---- GP 1.1 compatibility (uint32_t lengths), see tee_api_compat.h ---- */
+
+TEE_Result __GP11_TEE_CheckMemoryAccessRights(uint32_t accessFlags, void *buffer,
+					      uint32_t size)
+{
+	return TEE_CheckMemoryAccessRights(accessFlags, buffer, size);
+}
+
+void *__GP11_TEE_Malloc(uint32_t size, uint32_t hint)
+{
+	return TEE_Malloc(size, hint);
+}
+
+void *__GP11_TEE_Realloc(void *buffer, uint32_t newSize)
+{
+	return TEE_Realloc(buffer, newSize);
+}
+
+void *__GP11_TEE_MemMove(void *dest, const void *src, uint32_t size)
+{
+	return TEE_MemMove(dest, src, size);
+}
+
+int32_t __GP11_TEE_MemCompare(const void *buffer1, const void *buffer2, uint32_t size)
+{
+	return TEE_MemCompare(buffer1, buffer2, size);
+}
+
+void __GP11_TEE_MemFill(void *buff, uint32_t x, uint32_t size)
+{
+	TEE_MemFill(buff, x, size);
+}

@@ -855,3 +855,45 @@ TEE_Result TEE_GetNextProperty(TEE_PropSetHandle enumerator)
 		prop_panic(__func__, "invalid property enumerator handle");
 	return res;
 }
+
+/* ---- GP 1.1 compatibility (uint32_t lengths), see tee_api_compat.h ---- */
+
+static uint32_t clamp32(size_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+TEE_Result __GP11_TEE_GetPropertyAsString(TEE_PropSetHandle propsetOrEnumerator,
+					  const char *name, char *valueBuffer,
+					  uint32_t *valueBufferLen)
+{
+	size_t l = valueBufferLen ? *valueBufferLen : 0;
+	TEE_Result r = TEE_GetPropertyAsString(propsetOrEnumerator, name, valueBuffer,
+					       valueBufferLen ? &l : NULL);
+	if (valueBufferLen)
+		*valueBufferLen = clamp32(l);
+	return r;
+}
+
+TEE_Result __GP11_TEE_GetPropertyAsBinaryBlock(TEE_PropSetHandle propsetOrEnumerator,
+					       const char *name, void *valueBuffer,
+					       uint32_t *valueBufferLen)
+{
+	size_t l = valueBufferLen ? *valueBufferLen : 0;
+	TEE_Result r = TEE_GetPropertyAsBinaryBlock(
+	    propsetOrEnumerator, name, valueBuffer, valueBufferLen ? &l : NULL);
+	if (valueBufferLen)
+		*valueBufferLen = clamp32(l);
+	return r;
+}
+
+TEE_Result __GP11_TEE_GetPropertyName(TEE_PropSetHandle enumerator, void *nameBuffer,
+				      uint32_t *nameBufferLen)
+{
+	size_t l = nameBufferLen ? *nameBufferLen : 0;
+	TEE_Result r =
+	    TEE_GetPropertyName(enumerator, nameBuffer, nameBufferLen ? &l : NULL);
+	if (nameBufferLen)
+		*nameBufferLen = clamp32(l);
+	return r;
+}

@@ -144,3 +144,67 @@ TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session,
 	from_cparams(paramTypes, params, p);
 	return r;
 }
+
+/* ---- GP 1.1 compatibility (uint32_t memref sizes), see tee_api_compat.h ---- */
+
+static void from_gp11(uint32_t types, const __GP11_TEE_Param *in, TEE_Param *out)
+{
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT &&
+		    t <= TEE_PARAM_TYPE_MEMREF_INOUT) {
+			out[i].memref.buffer = in[i].memref.buffer;
+			out[i].memref.size = in[i].memref.size;
+		} else {
+			out[i].value.a = in[i].value.a;
+			out[i].value.b = in[i].value.b;
+		}
+	}
+}
+
+static void to_gp11(uint32_t types, const TEE_Param *in, __GP11_TEE_Param *out)
+{
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
+		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		if (t >= TEE_PARAM_TYPE_MEMREF_INPUT && t <= TEE_PARAM_TYPE_MEMREF_INOUT)
+			out[i].memref.size = in[i].memref.size > UINT32_MAX
+						 ? UINT32_MAX
+						 : (uint32_t)in[i].memref.size;
+		else {
+			out[i].value.a = in[i].value.a;
+			out[i].value.b = in[i].value.b;
+		}
+	}
+}
+
+TEE_Result __GP11_TEE_OpenTASession(const TEE_UUID *destination,
+				    uint32_t cancellationRequestTimeout,
+				    uint32_t paramTypes,
+				    __GP11_TEE_Param params[TEE_NUM_PARAMS],
+				    TEE_TASessionHandle *session, uint32_t *returnOrigin)
+{
+	TEE_Param p[TEE_NUM_PARAMS] = {0};
+	if (params)
+		from_gp11(paramTypes, params, p);
+	TEE_Result r = TEE_OpenTASession(destination, cancellationRequestTimeout,
+					 paramTypes, p, session, returnOrigin);
+	if (params)
+		to_gp11(paramTypes, p, params);
+	return r;
+}
+
+TEE_Result __GP11_TEE_InvokeTACommand(TEE_TASessionHandle session,
+				      uint32_t cancellationRequestTimeout,
+				      uint32_t commandID, uint32_t paramTypes,
+				      __GP11_TEE_Param params[TEE_NUM_PARAMS],
+				      uint32_t *returnOrigin)
+{
+	TEE_Param p[TEE_NUM_PARAMS] = {0};
+	if (params)
+		from_gp11(paramTypes, params, p);
+	TEE_Result r = TEE_InvokeTACommand(session, cancellationRequestTimeout, commandID,
+					   paramTypes, p, returnOrigin);
+	if (params)
+		to_gp11(paramTypes, p, params);
+	return r;
+}

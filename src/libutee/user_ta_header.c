@@ -45,3 +45,36 @@ const struct user_ta_property ta_props[] = {
 };
 
 const size_t ta_num_props = sizeof(ta_props) / sizeof(ta_props[0]);
+
+#if __OPTEE_CORE_API_COMPAT_1_1
+/*
+ * A GP 1.1 TA defines __GP11_TA_OpenSessionEntryPoint and
+ * __GP11_TA_InvokeCommandEntryPoint (tee_api_compat.h renames them); the
+ * runtime calls the 1.3 names, which adapt the parameters here.
+ */
+#undef TA_OpenSessionEntryPoint
+#undef TA_InvokeCommandEntryPoint
+#undef TEE_Param
+
+TEE_Result __et_gp11_open_session(
+    uint32_t types, TEE_Param params[TEE_NUM_PARAMS], void **ctx,
+    TEE_Result (*fn)(uint32_t, __GP11_TEE_Param[TEE_NUM_PARAMS], void **));
+TEE_Result __et_gp11_invoke_command(void *ctx, uint32_t cmd, uint32_t types,
+				    TEE_Param params[TEE_NUM_PARAMS],
+				    TEE_Result (*fn)(void *, uint32_t, uint32_t,
+						     __GP11_TEE_Param[TEE_NUM_PARAMS]));
+
+TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[TEE_NUM_PARAMS],
+				    void **ctx)
+{
+	return __et_gp11_open_session(types, params, ctx,
+				      __GP11_TA_OpenSessionEntryPoint);
+}
+
+TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
+				      TEE_Param params[TEE_NUM_PARAMS])
+{
+	return __et_gp11_invoke_command(ctx, cmd, types, params,
+					__GP11_TA_InvokeCommandEntryPoint);
+}
+#endif
