@@ -30,7 +30,7 @@
 #include "cli.h"
 #include "doorbell.h"
 #include "tee_client_api.h"
-#include "util.h"
+#include "et_util.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)

@@ -21,7 +21,7 @@
 #include "cli.h"
 #include "fdio.h"
 #include "proto.h"
-#include "util.h"
+#include "et_util.h"
 
 int cli_dir(const char *instance, const char *dir, char *out, size_t len)
 {

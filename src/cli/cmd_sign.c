@@ -14,7 +14,7 @@
 
 #include "cli.h"
 #include "tapkg.h"
-#include "util.h"
+#include "et_util.h"
 
 int cmd_keygen(int argc, char **argv)
 {

@@ -16,7 +16,7 @@
 
 #include "cli.h"
 #include "tapkg.h"
-#include "util.h"
+#include "et_util.h"
 
 static void usage(FILE *f)
 {

@@ -19,7 +19,7 @@
 #include "chan.h"
 #include "fdio.h"
 #include "proto.h"
-#include "util.h"
+#include "et_util.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "et_util.h"
 
 static void seterr(char *err, size_t len, const char *fmt, ...)
 {

@@ -15,7 +15,7 @@
 
 #include "core.h"
 #include "tee_client_api.h"
-#include "util.h"
+#include "et_util.h"
 
 static const char *login_ns = "58ac9ca0-2086-4683-a1b8-ec4bc08e01b6";
 

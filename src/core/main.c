@@ -27,7 +27,7 @@
 
 #include "core.h"
 #include "fdio.h"
-#include "util.h"
+#include "et_util.h"
 
 struct core g;
 

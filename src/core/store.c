@@ -16,7 +16,7 @@
 
 #include "core.h"
 #include "tee_client_api.h"
-#include "util.h"
+#include "et_util.h"
 
 static int try_dir(const char *dir, const char *uuidstr, char *path, size_t len,
 		   struct stat *st)

@@ -27,7 +27,7 @@
 #include "doorbell.h"
 #include "fdio.h"
 #include "tee_client_api.h"
-#include "util.h"
+#include "et_util.h"
 
 #define TA_FLAG_SINGLE_INSTANCE_     (1u << 2)
 #define TA_FLAG_MULTI_SESSION_	     (1u << 3)

@@ -27,7 +27,7 @@
 
 #include "fdio.h"
 #include "proto.h"
-#include "util.h"
+#include "et_util.h"
 
 typedef int (*ta_run_fn)(int ctl, int svc, const char *instance, const char *device_id);
 

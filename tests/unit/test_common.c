@@ -24,7 +24,7 @@
 #include "doorbell.h"
 #include "fdio.h"
 #include "tapkg.h"
-#include "util.h"
+#include "et_util.h"
 
 static void test_uuid_roundtrip(void **state)
 {

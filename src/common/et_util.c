@@ -1,6 +1,6 @@
 /* Paths, UUID text form: the little conventions all edgetee parts share. */
 #define _GNU_SOURCE
-#include "util.h"
+#include "et_util.h"
 
 #include <ctype.h>
 #include <errno.h>
