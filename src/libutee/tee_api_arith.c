@@ -737,3 +737,49 @@ void TEE_BigIntComputeFMM(TEE_BigIntFMM *dest, const TEE_BigIntFMM *op1,
 	mod_binary(dest, op1, op2, n, MOD_MUL, TEE_PANIC_ID_TEE_BIGINTCOMPUTEFMM,
 		   __func__);
 }
+
+/* ---- GP 1.1 compatibility (uint32_t lengths), see tee_api_compat.h ---- */
+
+uint32_t __GP11_TEE_BigIntFMMContextSizeInU32(uint32_t modulusSizeInBits)
+{
+	return (uint32_t)TEE_BigIntFMMContextSizeInU32(modulusSizeInBits);
+}
+
+uint32_t __GP11_TEE_BigIntFMMSizeInU32(uint32_t modulusSizeInBits)
+{
+	return (uint32_t)TEE_BigIntFMMSizeInU32(modulusSizeInBits);
+}
+
+void __GP11_TEE_BigIntInitFMMContext(TEE_BigIntFMMContext *context, uint32_t len,
+				     const TEE_BigInt *modulus)
+{
+	TEE_BigIntInitFMMContext(context, len, modulus);
+}
+
+void __GP11_TEE_BigIntInitFMM(TEE_BigIntFMM *bigIntFMM, uint32_t len)
+{
+	TEE_BigIntInitFMM(bigIntFMM, len);
+}
+
+TEE_Result __GP11_TEE_BigIntConvertFromOctetString(TEE_BigInt *dest,
+						   const uint8_t *buffer,
+						   uint32_t bufferLen, int32_t sign)
+{
+	return TEE_BigIntConvertFromOctetString(dest, buffer, bufferLen, sign);
+}
+
+TEE_Result __GP11_TEE_BigIntConvertToOctetString(uint8_t *buffer, uint32_t *bufferLen,
+						 const TEE_BigInt *bigInt)
+{
+	size_t l = bufferLen ? *bufferLen : 0;
+	TEE_Result r =
+	    TEE_BigIntConvertToOctetString(buffer, bufferLen ? &l : NULL, bigInt);
+	if (bufferLen)
+		*bufferLen = l > UINT32_MAX ? UINT32_MAX : (uint32_t)l;
+	return r;
+}
+
+void __GP11_TEE_BigIntShiftRight(TEE_BigInt *dest, const TEE_BigInt *op, uint32_t bits)
+{
+	TEE_BigIntShiftRight(dest, op, bits);
+}

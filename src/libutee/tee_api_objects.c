@@ -1133,3 +1133,130 @@ TEE_Result TEE_GenerateKey(TEE_ObjectHandle object, uint32_t keySize,
 	o->info.handleFlags |= TEE_HANDLE_FLAG_INITIALIZED;
 	return TEE_SUCCESS;
 }
+
+/* ---- GP 1.1 compatibility (uint32_t lengths), see tee_api_compat.h ---- */
+
+static uint32_t gp11_len(size_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+static void gp11_info(const TEE_ObjectInfo *in, __GP11_TEE_ObjectInfo *out)
+{
+	out->objectType = in->objectType;
+	out->keySize = in->objectSize;
+	out->maxKeySize = in->maxObjectSize;
+	out->objectUsage = in->objectUsage;
+	out->dataSize = gp11_len(in->dataSize);
+	out->dataPosition = gp11_len(in->dataPosition);
+	out->handleFlags = in->handleFlags;
+}
+
+/*
+ * 1.1 attributes carry uint32_t lengths; convert them into a temporary 1.3
+ * array (on the stack for the usual handful, else on the TA heap).
+ */
+TEE_Attribute *__et_gp11_attrs(const __GP11_TEE_Attribute *in, uint32_t n,
+			       TEE_Attribute *stackbuf, uint32_t stackn)
+{
+	TEE_Attribute *out = stackbuf;
+	if (n > stackn) {
+		out = TEE_Malloc(sizeof(*out) * n, TEE_MALLOC_NO_FILL);
+		if (!out)
+			TEE_Panic(TEE_ERROR_OUT_OF_MEMORY);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		out[i].attributeID = in[i].attributeID;
+		if (in[i].attributeID & TEE_ATTR_FLAG_VALUE) {
+			out[i].content.value.a = in[i].content.value.a;
+			out[i].content.value.b = in[i].content.value.b;
+		} else {
+			out[i].content.ref.buffer = in[i].content.ref.buffer;
+			out[i].content.ref.length = in[i].content.ref.length;
+		}
+	}
+	return out;
+}
+
+void __et_gp11_attrs_free(TEE_Attribute *a, TEE_Attribute *stackbuf)
+{
+	if (a != stackbuf)
+		TEE_Free(a);
+}
+
+void __GP11_TEE_GetObjectInfo(TEE_ObjectHandle object, __GP11_TEE_ObjectInfo *objectInfo)
+{
+	TEE_ObjectInfo i;
+	TEE_GetObjectInfo(object, &i);
+	gp11_info(&i, objectInfo);
+}
+
+TEE_Result __GP11_TEE_GetObjectInfo1(TEE_ObjectHandle object,
+				     __GP11_TEE_ObjectInfo *objectInfo)
+{
+	TEE_ObjectInfo i;
+	TEE_Result r = TEE_GetObjectInfo1(object, &i);
+	if (r == TEE_SUCCESS)
+		gp11_info(&i, objectInfo);
+	return r;
+}
+
+TEE_Result __GP11_TEE_GetObjectBufferAttribute(TEE_ObjectHandle object,
+					       uint32_t attributeID, void *buffer,
+					       uint32_t *size)
+{
+	size_t l = size ? *size : 0;
+	TEE_Result r =
+	    TEE_GetObjectBufferAttribute(object, attributeID, buffer, size ? &l : NULL);
+	if (size)
+		*size = gp11_len(l);
+	return r;
+}
+
+TEE_Result __GP11_TEE_AllocateTransientObject(TEE_ObjectType objectType,
+					      uint32_t maxKeySize,
+					      TEE_ObjectHandle *object)
+{
+	return TEE_AllocateTransientObject(objectType, maxKeySize, object);
+}
+
+TEE_Result __GP11_TEE_PopulateTransientObject(TEE_ObjectHandle object,
+					      const __GP11_TEE_Attribute *attrs,
+					      uint32_t attrCount)
+{
+	TEE_Attribute sb[8];
+	TEE_Attribute *a = __et_gp11_attrs(attrs, attrCount, sb, 8);
+	TEE_Result r = TEE_PopulateTransientObject(object, a, attrCount);
+	__et_gp11_attrs_free(a, sb);
+	return r;
+}
+
+void __GP11_TEE_InitRefAttribute(__GP11_TEE_Attribute *attr, uint32_t attributeID,
+				 const void *buffer, uint32_t length)
+{
+	TEE_Attribute a;
+	TEE_InitRefAttribute(&a, attributeID, buffer, length);
+	attr->attributeID = a.attributeID;
+	attr->content.ref.buffer = a.content.ref.buffer;
+	attr->content.ref.length = length;
+}
+
+void __GP11_TEE_InitValueAttribute(__GP11_TEE_Attribute *attr, uint32_t attributeID,
+				   uint32_t a, uint32_t b)
+{
+	TEE_Attribute t;
+	TEE_InitValueAttribute(&t, attributeID, a, b);
+	attr->attributeID = t.attributeID;
+	attr->content.value.a = a;
+	attr->content.value.b = b;
+}
+
+TEE_Result __GP11_TEE_GenerateKey(TEE_ObjectHandle object, uint32_t keySize,
+				  const __GP11_TEE_Attribute *params, uint32_t paramCount)
+{
+	TEE_Attribute sb[8];
+	TEE_Attribute *a = __et_gp11_attrs(params, paramCount, sb, 8);
+	TEE_Result r = TEE_GenerateKey(object, keySize, a, paramCount);
+	__et_gp11_attrs_free(a, sb);
+	return r;
+}

@@ -2128,3 +2128,211 @@ void TEE_GenerateRandom(void *randomBuffer, size_t randomBufferLen)
 		randomBufferLen -= (size_t)n;
 	}
 }
+
+/* ---- GP 1.1 compatibility (uint32_t lengths), see tee_api_compat.h ---- */
+
+TEE_Attribute *__et_gp11_attrs(const __GP11_TEE_Attribute *in, uint32_t n,
+			       TEE_Attribute *stackbuf, uint32_t stackn);
+void __et_gp11_attrs_free(TEE_Attribute *a, TEE_Attribute *stackbuf);
+
+/* An in/out length: 1.3 call on a size_t copy, never 8 bytes into 4. */
+#define GP11_LEN_IN(p)	size_t p##_l = (p) ? *(p) : 0
+#define GP11_LEN_PTR(p) ((p) ? &p##_l : NULL)
+#define GP11_LEN_OUT(p)                                                                  \
+	do {                                                                             \
+		if (p)                                                                   \
+			*(p) = p##_l > UINT32_MAX ? UINT32_MAX : (uint32_t)p##_l;        \
+	} while (0)
+
+void __GP11_TEE_FreeOperation(TEE_OperationHandle operation)
+{
+	TEE_FreeOperation(operation);
+}
+
+TEE_Result __GP11_TEE_GetOperationInfoMultiple(TEE_OperationHandle operation,
+					       TEE_OperationInfoMultiple *info,
+					       uint32_t *operationSize)
+{
+	GP11_LEN_IN(operationSize);
+	TEE_Result r =
+	    TEE_GetOperationInfoMultiple(operation, info, GP11_LEN_PTR(operationSize));
+	GP11_LEN_OUT(operationSize);
+	return r;
+}
+
+TEE_Result __GP11_TEE_SetOperationKey(TEE_OperationHandle operation, TEE_ObjectHandle key)
+{
+	return TEE_SetOperationKey(operation, key);
+}
+
+TEE_Result __GP11_TEE_SetOperationKey2(TEE_OperationHandle operation,
+				       TEE_ObjectHandle key1, TEE_ObjectHandle key2)
+{
+	return TEE_SetOperationKey2(operation, key1, key2);
+}
+
+void __GP11_TEE_DigestUpdate(TEE_OperationHandle operation, const void *chunk,
+			     uint32_t chunkSize)
+{
+	TEE_DigestUpdate(operation, chunk, chunkSize);
+}
+
+TEE_Result __GP11_TEE_DigestDoFinal(TEE_OperationHandle operation, const void *chunk,
+				    uint32_t chunkLen, void *hash, uint32_t *hashLen)
+{
+	GP11_LEN_IN(hashLen);
+	TEE_Result r =
+	    TEE_DigestDoFinal(operation, chunk, chunkLen, hash, GP11_LEN_PTR(hashLen));
+	GP11_LEN_OUT(hashLen);
+	return r;
+}
+
+void __GP11_TEE_CipherInit(TEE_OperationHandle operation, const void *IV, uint32_t IVLen)
+{
+	TEE_CipherInit(operation, IV, IVLen);
+}
+
+TEE_Result __GP11_TEE_CipherUpdate(TEE_OperationHandle operation, const void *srcData,
+				   uint32_t srcLen, void *destData, uint32_t *destLen)
+{
+	GP11_LEN_IN(destLen);
+	TEE_Result r =
+	    TEE_CipherUpdate(operation, srcData, srcLen, destData, GP11_LEN_PTR(destLen));
+	GP11_LEN_OUT(destLen);
+	return r;
+}
+
+TEE_Result __GP11_TEE_CipherDoFinal(TEE_OperationHandle operation, const void *srcData,
+				    uint32_t srcLen, void *destData, uint32_t *destLen)
+{
+	GP11_LEN_IN(destLen);
+	TEE_Result r = TEE_CipherDoFinal(operation, srcData, srcLen, destData,
+					 GP11_LEN_PTR(destLen));
+	GP11_LEN_OUT(destLen);
+	return r;
+}
+
+void __GP11_TEE_MACInit(TEE_OperationHandle operation, const void *IV, uint32_t IVLen)
+{
+	TEE_MACInit(operation, IV, IVLen);
+}
+
+void __GP11_TEE_MACUpdate(TEE_OperationHandle operation, const void *chunk,
+			  uint32_t chunkSize)
+{
+	TEE_MACUpdate(operation, chunk, chunkSize);
+}
+
+TEE_Result __GP11_TEE_MACComputeFinal(TEE_OperationHandle operation, const void *message,
+				      uint32_t messageLen, void *mac, uint32_t *macLen)
+{
+	GP11_LEN_IN(macLen);
+	TEE_Result r = TEE_MACComputeFinal(operation, message, messageLen, mac,
+					   GP11_LEN_PTR(macLen));
+	GP11_LEN_OUT(macLen);
+	return r;
+}
+
+TEE_Result __GP11_TEE_MACCompareFinal(TEE_OperationHandle operation, const void *message,
+				      uint32_t messageLen, const void *mac,
+				      uint32_t macLen)
+{
+	return TEE_MACCompareFinal(operation, message, messageLen, mac, macLen);
+}
+
+TEE_Result __GP11_TEE_AEInit(TEE_OperationHandle operation, const void *nonce,
+			     uint32_t nonceLen, uint32_t tagLen, uint32_t AADLen,
+			     uint32_t payloadLen)
+{
+	return TEE_AEInit(operation, nonce, nonceLen, tagLen, AADLen, payloadLen);
+}
+
+void __GP11_TEE_AEUpdateAAD(TEE_OperationHandle operation, const void *AADdata,
+			    uint32_t AADdataLen)
+{
+	TEE_AEUpdateAAD(operation, AADdata, AADdataLen);
+}
+
+TEE_Result __GP11_TEE_AEUpdate(TEE_OperationHandle operation, const void *srcData,
+			       uint32_t srcLen, void *destData, uint32_t *destLen)
+{
+	GP11_LEN_IN(destLen);
+	TEE_Result r =
+	    TEE_AEUpdate(operation, srcData, srcLen, destData, GP11_LEN_PTR(destLen));
+	GP11_LEN_OUT(destLen);
+	return r;
+}
+
+TEE_Result __GP11_TEE_AEEncryptFinal(TEE_OperationHandle operation, const void *srcData,
+				     uint32_t srcLen, void *destData, uint32_t *destLen,
+				     void *tag, uint32_t *tagLen)
+{
+	GP11_LEN_IN(destLen);
+	GP11_LEN_IN(tagLen);
+	TEE_Result r =
+	    TEE_AEEncryptFinal(operation, srcData, srcLen, destData,
+			       GP11_LEN_PTR(destLen), tag, GP11_LEN_PTR(tagLen));
+	GP11_LEN_OUT(destLen);
+	GP11_LEN_OUT(tagLen);
+	return r;
+}
+
+TEE_Result __GP11_TEE_AEDecryptFinal(TEE_OperationHandle operation, const void *srcData,
+				     uint32_t srcLen, void *destData, uint32_t *destLen,
+				     void *tag, uint32_t tagLen)
+{
+	GP11_LEN_IN(destLen);
+	TEE_Result r = TEE_AEDecryptFinal(operation, srcData, srcLen, destData,
+					  GP11_LEN_PTR(destLen), tag, tagLen);
+	GP11_LEN_OUT(destLen);
+	return r;
+}
+
+#define GP11_ASYM(name, call)                                                            \
+	TEE_Result __GP11_TEE_##name(TEE_OperationHandle operation,                      \
+				     const __GP11_TEE_Attribute *params,                 \
+				     uint32_t paramCount, const void *srcData,           \
+				     uint32_t srcLen, void *destData, uint32_t *destLen) \
+	{                                                                                \
+		TEE_Attribute sb[4];                                                     \
+		TEE_Attribute *a = __et_gp11_attrs(params, paramCount, sb, 4);           \
+		GP11_LEN_IN(destLen);                                                    \
+		TEE_Result r = call(operation, a, paramCount, srcData, srcLen, destData, \
+				    GP11_LEN_PTR(destLen));                              \
+		GP11_LEN_OUT(destLen);                                                   \
+		__et_gp11_attrs_free(a, sb);                                             \
+		return r;                                                                \
+	}
+
+GP11_ASYM(AsymmetricEncrypt, TEE_AsymmetricEncrypt)
+GP11_ASYM(AsymmetricDecrypt, TEE_AsymmetricDecrypt)
+GP11_ASYM(AsymmetricSignDigest, TEE_AsymmetricSignDigest)
+
+TEE_Result __GP11_TEE_AsymmetricVerifyDigest(TEE_OperationHandle operation,
+					     const __GP11_TEE_Attribute *params,
+					     uint32_t paramCount, const void *digest,
+					     uint32_t digestLen, const void *signature,
+					     uint32_t signatureLen)
+{
+	TEE_Attribute sb[4];
+	TEE_Attribute *a = __et_gp11_attrs(params, paramCount, sb, 4);
+	TEE_Result r = TEE_AsymmetricVerifyDigest(operation, a, paramCount, digest,
+						  digestLen, signature, signatureLen);
+	__et_gp11_attrs_free(a, sb);
+	return r;
+}
+
+void __GP11_TEE_DeriveKey(TEE_OperationHandle operation,
+			  const __GP11_TEE_Attribute *params, uint32_t paramCount,
+			  TEE_ObjectHandle derivedKey)
+{
+	TEE_Attribute sb[4];
+	TEE_Attribute *a = __et_gp11_attrs(params, paramCount, sb, 4);
+	TEE_DeriveKey(operation, a, paramCount, derivedKey);
+	__et_gp11_attrs_free(a, sb);
+}
+
+void __GP11_TEE_GenerateRandom(void *randomBuffer, uint32_t randomBufferLen)
+{
+	TEE_GenerateRandom(randomBuffer, randomBufferLen);
+}
