@@ -45,7 +45,6 @@ all-srcs :=
 all-global-incdirs :=
 libnames :=
 libdirs :=
-libdeps :=
 
 define process-subdir
 srcs-y :=
@@ -78,21 +77,32 @@ ta := $(out)/$(BINARY).ta
 ta-libs := $(addprefix -L,$(libdirs)) $(addprefix -l,$(libnames))
 TA_SIGN_KEY ?= $(tadk)/keys/dev_key.pem
 
-.PHONY: all clean
+.PHONY: all clean FORCE
 all: $(ta)
 
-$(objdir)/%.o: %.c
+# Objects depend on the flags they were built with: a changed CFG_*, CFLAGS
+# or sub.mk rebuilds them, as OP-TEE's build does.
+flags-now := $(CC) $(ta-cflags) $(ta-cppflags) $(global-incs) $(CFLAGS) $(CPPFLAGS) \
+	$(foreach s,$(all-srcs),$(s):$(src-cflags-$(s)):$(src-cppflags-$(s)):$(src-cflags-remove-$(s)))
+flags-file := $(objdir)/.flags
+$(flags-file): FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(subst ','\'',$(flags-now))' ]; then \
+		printf '%s' '$(subst ','\'',$(flags-now))' > $@; fi
+
+$(objdir)/%.o: %.c $(flags-file)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(filter-out $(src-cflags-remove-$<),$(ta-cflags) $(src-cflags-$<) $(CFLAGS)) \
 		$(ta-cppflags) $(global-incs) $(src-cppflags-$<) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
-$(objdir)/%.o: %.S
+$(objdir)/%.o: %.S $(flags-file)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
-	$(Q)$(CC) $(ta-cflags) $(ta-cppflags) $(global-incs) $(src-cppflags-$<) -c $< -o $@
+	$(Q)$(CC) $(filter-out $(src-cflags-remove-$<),$(ta-cflags) $(src-cflags-$<) $(CFLAGS)) \
+		$(ta-cppflags) $(global-incs) $(src-cppflags-$<) $(CPPFLAGS) -c $< -o $@
 
-$(hdr-obj): $(tadk)/src/user_ta_header.c $(wildcard user_ta_header_defines.h)
+$(hdr-obj): $(tadk)/src/user_ta_header.c $(wildcard user_ta_header_defines.h) $(flags-file)
 	@mkdir -p $(dir $@)
 	@echo "  CC      user_ta_header.c"
 	$(Q)$(CC) $(ta-cflags) $(ta-cppflags) -I$(ta-dir) $(global-incs) -c $< -o $@

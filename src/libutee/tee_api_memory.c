@@ -47,11 +47,12 @@ static void *alloc(size_t size, int zero)
 
 void *TEE_Malloc(size_t size, uint32_t hint)
 {
-	if (hint & ~(uint32_t)(TEE_MALLOC_NO_FILL | TEE_MALLOC_NO_SHARE))
+	/* 0x80000000 is OP-TEE's TEE_USER_MEM_HINT_NO_FILL_ZERO. */
+	if (hint & ~(uint32_t)(TEE_MALLOC_NO_FILL | TEE_MALLOC_NO_SHARE | 0x80000000u))
 		return NULL;
 	if (!size)
 		return &zero_sized;
-	return alloc(size, !(hint & TEE_MALLOC_NO_FILL));
+	return alloc(size, !(hint & (TEE_MALLOC_NO_FILL | 0x80000000u)));
 }
 
 void TEE_Free(void *buffer)

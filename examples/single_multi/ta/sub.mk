@@ -1,0 +1,2 @@
+global-incdirs-y += include
+srcs-y += single_multi_ta.c
