@@ -32,3 +32,11 @@ echo "== benchmark: invocation path (quick mode; full: edgetee bench invoke)"
 "$B/bin/edgetee" bench invoke --quick --json "$RESULTS/invoke.json" --csv "$RESULTS/invoke.csv"
 gnuplot -e "datafile='$RESULTS/invoke.csv'; outbase='$RESULTS/invoke'" "$ROOT/bench/invoke.gp"
 echo "plots: results/invoke.svg results/invoke.png"
+
+echo
+echo "== benchmark: iperfTZ network throughput (quick mode; full: edgetee bench net)"
+"$B/bin/edgetee" bench net --quick --json "$RESULTS/net.json" --plot "$RESULTS"
+
+echo
+echo "== benchmark: key-value store, DAIS 2019 (quick mode; full: edgetee bench kv)"
+"$B/bin/edgetee" bench kv --quick --json "$RESULTS/kv.json" --plot "$RESULTS"

@@ -29,6 +29,7 @@
 #include "bench_util.h"
 #include "cli.h"
 #include "doorbell.h"
+#include "iperf_cmd.h"
 #include "tee_client_api.h"
 #include "et_util.h"
 
@@ -133,7 +134,8 @@ static _Noreturn void pong_child(struct pingpong *pp, uint64_t spin_ns, pid_t pa
 	signal(SIGINT, SIG_IGN);
 	uint32_t last = 0;
 	/* The same adaptive spin as the TEE's own session threads. */
-	struct et_spin sp = {spin_ns, spin_ns, 0};
+	struct et_spin sp;
+	et_spin_init_max(&sp, spin_ns);
 	for (;;) {
 		et_bell_wait_adaptive(&pp->ping, last, &pp->child_sleeping, &pp->stop,
 				      &sp, -1);
@@ -173,7 +175,8 @@ static int raw_ipc(uint64_t spin_ns, size_t n, struct bu_samples *out)
 	int rc = 0;
 	size_t warm = warmup(n);
 	uint32_t seq = 0;
-	struct et_spin sp = {spin_ns, spin_ns, 0};
+	struct et_spin sp;
+	et_spin_init_max(&sp, spin_ns);
 	for (size_t i = 0; i < warm + n; i++) {
 		seq++;
 		uint64_t t0 = et_now_ns();
@@ -860,6 +863,8 @@ out:
 	return rc;
 }
 
+int bench_kv(int argc, char **argv); /* bench_kv.c */
+
 int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -868,11 +873,19 @@ int cmd_bench(int argc, char **argv)
 			   "\n"
 			   "Benchmarks:\n"
 			   "  invoke   invocation, session and raw IPC costs (see "
-			   "`edgetee bench invoke --help`)\n");
+			   "`edgetee bench invoke --help`)\n"
+			   "  kv       key-value store TA, DAIS 2019 throughput-latency "
+			   "(see `edgetee bench kv --help`)\n"
+			   "  net      iperfTZ TCP throughput by buffer size: TA, --ree, "
+			   "stock iperf3\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "invoke"))
 		return bench_invoke(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "kv"))
+		return bench_kv(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "net"))
+		return bench_net(argc - 1, argv + 1);
 	fprintf(stderr, "edgetee bench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }

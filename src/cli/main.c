@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "iperf_cmd.h"
 
 static void usage(FILE *f)
 {
@@ -22,6 +23,9 @@ static void usage(FILE *f)
 	       "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
 	       "Benchmarks:\n"
 	       "  bench invoke [--json FILE] [--quick]   invocation path costs\n"
+	       "  bench net [--json FILE] [--plot DIR] [--quick]   iperfTZ throughput\n"
+	       "Network:\n"
+	       "  iperf -s | -c HOST [iperf3 options]   iperfTZ (see iperf --help)\n"
 	       "\n"
 	       "Every command takes --help.\n");
 }
@@ -49,6 +53,8 @@ int main(int argc, char **argv)
 		return cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(c, "ta"))
 		return cmd_ta(argc - 1, argv + 1);
+	if (!strcmp(c, "iperf"))
+		return cmd_iperf(argc - 1, argv + 1);
 	if (!strcmp(c, "bench"))
 		return cmd_bench(argc - 1, argv + 1);
 	fprintf(stderr, "edgetee: unknown command '%s' (see edgetee --help)\n", c);

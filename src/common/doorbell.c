@@ -80,10 +80,12 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 	return stop && atomic_load_explicit(stop, memory_order_acquire);
 }
 
+/* *waited_ns: how long it took (0 when the first burst caught it). */
 static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
 		     const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms,
-		     int *slept)
+		     uint64_t *waited_ns)
 {
+	*waited_ns = 0;
 	/* A short burst before reading the clock: a running peer usually
 	 * answers within it, and then the wait costs no clock read at all. */
 	for (int k = 0; k < 64; k++) {
@@ -104,8 +106,10 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 		unsigned i = 0;
 		for (;;) {
 			for (int k = 0; k < 64; k++) {
-				if (ready(word, old, stop))
+				if (ready(word, old, stop)) {
+					*waited_ns = et_now_ns() - start;
 					return 0;
+				}
 				cpu_relax();
 			}
 			uint64_t el = et_now_ns() - start;
@@ -119,6 +123,7 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 		atomic_store_explicit(sleeping, 1, memory_order_seq_cst);
 		if (ready(word, old, stop)) {
 			atomic_store_explicit(sleeping, 0, memory_order_relaxed);
+			*waited_ns = et_now_ns() - start;
 			return 0;
 		}
 		int left = -1;
@@ -131,45 +136,55 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 			left = timeout_ms - (int)el;
 		}
 		et_futex_wait(word, old, left);
-		*slept = 1;
 		atomic_store_explicit(sleeping, 0, memory_order_relaxed);
-		if (ready(word, old, stop))
+		if (ready(word, old, stop)) {
+			*waited_ns = et_now_ns() - start;
 			return 0;
+		}
 	}
 }
 
 int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
 		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms)
 {
-	int slept = 0;
-	return bell_wait(word, old, sleeping, stop, spin_ns, timeout_ms, &slept);
+	uint64_t w;
+	return bell_wait(word, old, sleeping, stop, spin_ns, timeout_ms, &w);
+}
+
+void et_spin_init_max(struct et_spin *s, uint64_t max)
+{
+	s->max = s->budget = max;
+	s->avg_ns = 0;
+	s->slow = 0;
 }
 
 void et_spin_init(struct et_spin *s)
 {
-	s->max = s->budget = et_spin_budget_ns();
-	s->misses = 0;
+	et_spin_init_max(s, et_spin_budget_ns());
 }
 
 int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
 			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
 			  struct et_spin *s, int timeout_ms)
 {
-	int slept = 0;
-	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, &slept);
+	uint64_t waited;
+	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, &waited);
 	if (r != 0)
 		return r;
-	if (!slept) {
-		s->budget = s->max;
-		s->misses = 0;
-	} else if (++s->misses >= 8 && s->budget == 0) {
-		/* Probe: the peer may be responsive again. */
-		s->budget = s->max / 4;
-		s->misses = 0;
+	/* Average over ~8 waits; a very long wait counts as 4x the budget
+	 * so one idle period does not disable spinning for long. */
+	uint64_t cap = 4 * s->max;
+	uint64_t w = waited < cap ? waited : cap;
+	s->avg_ns = s->avg_ns - s->avg_ns / 8 + w / 8;
+	uint64_t want = 2 * s->avg_ns + 1000;
+	if (want <= s->max) {
+		s->budget = want;
+		s->slow = 0;
+	} else if (++s->slow >= 16) {
+		s->budget = s->max; /* probe */
+		s->slow = 0;
 	} else {
-		s->budget /= 4;
-		if (s->budget < 1000)
-			s->budget = 0;
+		s->budget = 0;
 	}
 	return 0;
 }

@@ -24,18 +24,23 @@ int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleepin
 		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms);
 
 /*
- * Adaptive spinning: a waiter keeps spinning while spins pay off and backs
- * off to sleeping at once when they do not (peer descheduled, or busy for
- * longer than the budget), probing again now and then. This keeps the
- * fast path fast without burning a CPU that an oversubscribed machine needs.
+ * Adaptive spinning: a waiter learns how long its peer usually takes to
+ * answer (a moving average) and spins for about twice that, up to the
+ * budget. A peer that answers in a few microseconds (running, or woken
+ * quickly) is caught by the spin; one that takes longer than the budget is
+ * waited for asleep at once, with an occasional full spin to notice when it
+ * becomes fast again. The fast path of a running peer reads no clock.
  */
 struct et_spin {
 	uint64_t budget; /* current spin budget, ns */
 	uint64_t max;	 /* et_spin_budget_ns() */
-	unsigned misses; /* consecutive waits that had to sleep */
+	uint64_t avg_ns; /* moving average of answer times */
+	unsigned slow;	 /* waits since the last full probe while budget is 0 */
 };
 
 void et_spin_init(struct et_spin *s);
+/* Same with an explicit budget instead of EDGETEE_SPIN_NS. */
+void et_spin_init_max(struct et_spin *s, uint64_t max);
 int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
 			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
 			  struct et_spin *s, int timeout_ms);

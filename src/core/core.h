@@ -91,6 +91,12 @@ struct core {
 	uint32_t next_sid;
 	struct spare spare;
 	int stopping;
+	/* edgetee-supplicant (supp.c): REE socket service for TAs */
+	char supplicant[4096]; /* empty: not found, TAs get no sockets */
+	pid_t supp_pid;	       /* 0: not running */
+	int supp_ctl;
+	uint64_t supp_started_ns;
+	int supp_fast_fails;
 };
 
 extern struct core g;
@@ -115,6 +121,12 @@ void ta_kill(struct client *cl, uint64_t cookie);
 void ta_shutdown(void);
 void ta_replenish(void);
 char *ta_status_json(void);
+
+/* supp.c: the instance's edgetee-supplicant. */
+void supp_start(void);
+void supp_connect(pid_t host, int fd);
+void supp_died(int status);
+void supp_stop(void);
 
 int ep_add(int fd, struct ev *ev);
 void ep_del(int fd);

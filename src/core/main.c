@@ -299,6 +299,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "edgeteed: TA host %s not found\n", g.tahost);
 		return 1;
 	}
+	/* GP Sockets: without the supplicant the instance still runs, TA
+	 * socket calls then fail (TEE_ERROR_COMMUNICATION). */
+	g.supp_ctl = -1;
+	if (et_sibling_path("edgetee-supplicant", g.supplicant, sizeof(g.supplicant)) ||
+	    access(g.supplicant, X_OK)) {
+		fprintf(stderr, "edgeteed: warning: %s not found, TAs get no sockets\n",
+			g.supplicant);
+		g.supplicant[0] = 0;
+	}
 	if (getuid() == 0) {
 		struct passwd *pw = getpwnam(ta_user ? ta_user : "edgetee");
 		if (!pw && !ta_user)
@@ -348,6 +357,7 @@ int main(int argc, char **argv)
 		fclose(pf);
 	}
 	core_log("instance '%s' listening on %s", name, sock);
+	supp_start(); /* before any TA host: each gets a connection to it */
 	/* From here on, diagnostics of any kind (sanitizers too) go to the log. */
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull >= 0) {
@@ -407,6 +417,7 @@ int main(int argc, char **argv)
 	}
 	core_log("instance '%s' stopping", name);
 	ta_shutdown();
+	supp_stop();
 	unlink(sock);
 	snprintf(p, sizeof(p), "%s/edgeteed.pid", dir);
 	unlink(p);

@@ -104,12 +104,20 @@ static void maybe_destroy(struct instance *in)
 /* Fork and exec a TA host that waits for its TA on fd 3 (ctl). */
 static int start_host(struct spare *sp)
 {
-	int ctl[2], svc[2];
+	int ctl[2], svc[2], net[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ctl))
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, svc)) {
 		close(ctl[0]);
 		close(ctl[1]);
+		return -1;
+	}
+	/* GP Sockets: fd 5 of the host <-> edgetee-supplicant (supp.c). */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, net)) {
+		close(ctl[0]);
+		close(ctl[1]);
+		close(svc[0]);
+		close(svc[1]);
 		return -1;
 	}
 	pid_t pid = fork();
@@ -118,18 +126,21 @@ static int start_host(struct spare *sp)
 		close(ctl[1]);
 		close(svc[0]);
 		close(svc[1]);
+		close(net[0]);
+		close(net[1]);
 		return -1;
 	}
 	if (pid == 0) {
-		/* Child: fds 3 = ctl, 4 = svc; stdout/stderr = instance log. */
+		/* Child: fds 3 = ctl, 4 = svc, 5 = net; stdout/stderr = instance log. */
 		int devnull = open("/dev/null", O_RDWR);
-		int fds[2] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10)};
+		int fds[3] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10),
+			      fcntl(net[1], F_DUPFD, 10)};
 		dup2(devnull, 0);
 		dup2(g.logfd, 1);
 		dup2(g.logfd, 2);
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 3; i++)
 			dup2(fds[i], 3 + i);
-		close_range(5, ~0u, 0);
+		close_range(6, ~0u, 0);
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
@@ -154,6 +165,8 @@ static int start_host(struct spare *sp)
 	}
 	close(ctl[1]);
 	close(svc[1]);
+	close(net[1]);
+	supp_connect(pid, net[0]);
 	sp->pid = pid;
 	sp->ctl = ctl[0];
 	sp->svc = svc[0];
@@ -508,6 +521,10 @@ void ta_reap(void)
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == g.supp_pid) {
+			supp_died(status);
+			continue;
+		}
 		if (pid == g.spare.pid) {
 			core_log("spare TA host pid %d ended unexpectedly (status 0x%x)",
 				 (int)pid, status);
