@@ -179,7 +179,24 @@ struct server {
 	_Atomic uint32_t sum; /* SINK: sum of bytes */
 	_Atomic int conns_done;
 	pthread_t t;
+	/* Live connections, so that stopping the server can end them and wait
+	 * for their threads: those read *sv, which lives in a test's frame. */
+	pthread_mutex_t lock;
+	int fds[64];
+	int nconns;
 };
+
+static void conn_forget(struct server *sv, int fd)
+{
+	pthread_mutex_lock(&sv->lock);
+	for (int i = 0; i < sv->nconns; i++) {
+		if (sv->fds[i] == fd) {
+			sv->fds[i] = sv->fds[--sv->nconns];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&sv->lock);
+}
 
 static void *conn_thread(void *arg)
 {
@@ -221,8 +238,10 @@ static void *conn_thread(void *arg)
 			atomic_store(&sv->got, got);
 		}
 	}
-	close(fd);
 	atomic_fetch_add(&sv->conns_done, 1);
+	/* Last touch of *sv: once forgotten, server_stop may return. */
+	conn_forget(sv, fd);
+	close(fd);
 	return NULL;
 }
 
@@ -233,6 +252,14 @@ static void *accept_thread(void *arg)
 		int fd = accept(sv->lfd, NULL, NULL);
 		if (fd < 0)
 			return NULL;
+		pthread_mutex_lock(&sv->lock);
+		if (sv->nconns == (int)(sizeof(sv->fds) / sizeof(sv->fds[0]))) {
+			pthread_mutex_unlock(&sv->lock);
+			close(fd);
+			continue;
+		}
+		sv->fds[sv->nconns++] = fd;
+		pthread_mutex_unlock(&sv->lock);
 		void **a = malloc(2 * sizeof(void *));
 		a[0] = sv;
 		a[1] = (void *)(intptr_t)fd;
@@ -274,6 +301,7 @@ static int tcp_listen(int v6, uint16_t *port)
 static int server_start(struct server *sv, enum srv_kind kind, int v6)
 {
 	memset(sv, 0, sizeof(*sv));
+	pthread_mutex_init(&sv->lock, NULL);
 	sv->kind = kind;
 	sv->lfd = tcp_listen(v6, &sv->port);
 	if (sv->lfd < 0)
@@ -287,6 +315,18 @@ static void server_stop(struct server *sv)
 	shutdown(sv->lfd, SHUT_RDWR);
 	close(sv->lfd);
 	pthread_join(sv->t, NULL);
+	/* No new connections now; end the live ones and wait for their threads. */
+	for (int tries = 0; tries < 500; tries++) {
+		pthread_mutex_lock(&sv->lock);
+		int n = sv->nconns;
+		for (int i = 0; i < n; i++)
+			shutdown(sv->fds[i], SHUT_RDWR);
+		pthread_mutex_unlock(&sv->lock);
+		if (n == 0)
+			break;
+		usleep(10000);
+	}
+	pthread_mutex_destroy(&sv->lock);
 }
 
 struct udp_server {
