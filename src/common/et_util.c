@@ -50,6 +50,20 @@ void et_uuid_format(const uint8_t u[16], char out[37])
 		 u[12], u[13], u[14], u[15]);
 }
 
+void et_uuid_pack(uint32_t time_low, uint16_t time_mid, uint16_t time_hi,
+		  const uint8_t clock_seq_node[8], uint8_t out[16])
+{
+	out[0] = (uint8_t)(time_low >> 24);
+	out[1] = (uint8_t)(time_low >> 16);
+	out[2] = (uint8_t)(time_low >> 8);
+	out[3] = (uint8_t)time_low;
+	out[4] = (uint8_t)(time_mid >> 8);
+	out[5] = (uint8_t)time_mid;
+	out[6] = (uint8_t)(time_hi >> 8);
+	out[7] = (uint8_t)time_hi;
+	memcpy(out + 8, clock_seq_node, 8);
+}
+
 int et_default_dir(const char *instance, char *out, size_t len)
 {
 	const char *env = getenv("EDGETEE_DIR");

@@ -11,6 +11,9 @@
 /* UUIDs travel as 16 bytes in RFC 4122 (big-endian) order. */
 int et_uuid_parse(const char *s, uint8_t out[16]);
 void et_uuid_format(const uint8_t u[16], char out[37]);
+/* The GP struct form (TEE_UUID / TEEC_UUID fields) to RFC 4122 bytes. */
+void et_uuid_pack(uint32_t time_low, uint16_t time_mid, uint16_t time_hi,
+		  const uint8_t clock_seq_node[8], uint8_t out[16]);
 
 /* Default state directory of an instance: $EDGETEE_DIR, else
  * ${XDG_RUNTIME_DIR:-/tmp}/edgetee-<uid>/<instance>. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chan.h"
+#include "et_util.h"
 #include "utee_priv.h"
 
 struct __TEE_TASessionHandle {
@@ -32,15 +33,7 @@ static void svc_kill(void *arg, uint64_t cookie)
 
 static void uuid_bytes(const TEE_UUID *u, uint8_t b[16])
 {
-	b[0] = (uint8_t)(u->timeLow >> 24);
-	b[1] = (uint8_t)(u->timeLow >> 16);
-	b[2] = (uint8_t)(u->timeLow >> 8);
-	b[3] = (uint8_t)u->timeLow;
-	b[4] = (uint8_t)(u->timeMid >> 8);
-	b[5] = (uint8_t)u->timeMid;
-	b[6] = (uint8_t)(u->timeHiAndVersion >> 8);
-	b[7] = (uint8_t)u->timeHiAndVersion;
-	memcpy(b + 8, u->clockSeqAndNode, 8);
+	et_uuid_pack(u->timeLow, u->timeMid, u->timeHiAndVersion, u->clockSeqAndNode, b);
 }
 
 static TEE_Result to_cparams(uint32_t types, TEE_Param *params, struct et_cparam p[4])
