@@ -34,6 +34,10 @@ gnuplot -e "datafile='$RESULTS/invoke.csv'; outbase='$RESULTS/invoke'" "$ROOT/be
 echo "plots: results/invoke.svg results/invoke.png"
 
 echo
+echo "== benchmark: crypto in a TA vs OpenSSL in the REE (quick mode; full: edgetee bench crypto)"
+"$B/bin/edgetee" bench crypto --quick --json "$RESULTS/crypto.json"
+
+echo
 echo "== benchmark: iperfTZ network throughput (quick mode; full: edgetee bench net)"
 "$B/bin/edgetee" bench net --quick --json "$RESULTS/net.json" --plot "$RESULTS"
 

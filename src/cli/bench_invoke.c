@@ -864,6 +864,7 @@ out:
 }
 
 int bench_kv(int argc, char **argv); /* bench_kv.c */
+int bench_crypto(int argc, char **argv); /* bench_crypto.c */
 
 int cmd_bench(int argc, char **argv)
 {
@@ -872,6 +873,8 @@ int cmd_bench(int argc, char **argv)
 		fprintf(f, "usage: edgetee bench BENCHMARK [OPTIONS]\n"
 			   "\n"
 			   "Benchmarks:\n"
+			   "  crypto   TA crypto throughput vs OpenSSL in the client (see "
+			   "`edgetee bench crypto --help`)\n"
 			   "  invoke   invocation, session and raw IPC costs (see "
 			   "`edgetee bench invoke --help`)\n"
 			   "  kv       key-value store TA, DAIS 2019 throughput-latency "
@@ -882,6 +885,8 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "invoke"))
 		return bench_invoke(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "crypto"))
+		return bench_crypto(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "kv"))
 		return bench_kv(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "net"))

@@ -187,7 +187,7 @@ static TEE_Result cmd_put(struct store *s, uint32_t types, TEE_Param p[4])
 {
 	if (!types_are(types, "ii--"))
 		return TEE_ERROR_BAD_PARAMETERS;
-	struct undo u;
+	struct undo u = {0};
 	const void *key = p[0].memref.buffer;
 	size_t klen = p[0].memref.size;
 	if (!klen || klen > KV_KEY_MAX)
@@ -227,7 +227,7 @@ static TEE_Result cmd_del(struct store *s, uint32_t types, TEE_Param p[4])
 	size_t klen = p[0].memref.size;
 	if (!klen || klen > KV_KEY_MAX)
 		return TEE_ERROR_BAD_PARAMETERS;
-	struct undo u;
+	struct undo u = {0};
 	TEE_Result r = undo_save(s, key, klen, &u);
 	if (r != TEE_SUCCESS)
 		return r;
