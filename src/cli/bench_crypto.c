@@ -397,69 +397,6 @@ out:
 
 /* ---- the private instance ------------------------------------------------- */
 
-/* EDGETEE_TA_PATH for the daemon: the caller's, else this build's tas/. */
-static int setup_ta_path(void)
-{
-	const char *tp = getenv("EDGETEE_TA_PATH");
-	if (!tp || !*tp) {
-		char p[PATH_MAX], real[PATH_MAX];
-		if (et_sibling_path("../tas", p, sizeof(p))) {
-			fprintf(
-			    stderr,
-			    "edgetee bench crypto: cannot locate this build's tas/\n");
-			return -1;
-		}
-		if (realpath(p, real))
-			snprintf(p, sizeof(p), "%s", real);
-		setenv("EDGETEE_TA_PATH", p, 1);
-		tp = getenv("EDGETEE_TA_PATH");
-	}
-	char *dup = strdup(tp), *save = NULL;
-	int found = 0;
-	for (char *d = dup ? strtok_r(dup, ":", &save) : NULL; d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		char p[PATH_MAX];
-		snprintf(p, sizeof(p), "%s/%s.ta", d, BENCH_CRYPTO_TA_UUID_STR);
-		found = access(p, R_OK) == 0;
-	}
-	free(dup);
-	if (!found)
-		fprintf(stderr,
-			"edgetee bench crypto: %s.ta not found on EDGETEE_TA_PATH=%s "
-			"(build ta/bench_crypto)\n",
-			BENCH_CRYPTO_TA_UUID_STR, tp);
-	return found ? 0 : -1;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
-/* A failed run is easier to understand with the daemon's last words. */
-static void dump_log_tail(const char *dir)
-{
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s/edgeteed.log", dir);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return;
-	char lines[20][256];
-	size_t n = 0;
-	while (fgets(lines[n % 20], sizeof(lines[0]), f))
-		n++;
-	fclose(f);
-	if (!n)
-		return;
-	fprintf(stderr, "edgetee bench crypto: last lines of the instance log:\n");
-	for (size_t i = n > 20 ? n - 20 : 0; i < n; i++)
-		fprintf(stderr, "  %s", lines[i % 20]);
-}
-
 /* ---- report ------------------------------------------------------------------ */
 
 static double r3(double v)
@@ -652,7 +589,10 @@ int bench_crypto(int argc, char **argv)
 	c.nproc = sysconf(_SC_NPROCESSORS_ONLN);
 
 	/* Fail early on a bad path, before the keys are generated. */
-	if (setup_ta_path() || (c.json && json_writable(c.json)))
+	if (bu_ta_path("edgetee bench crypto",
+		       (const char *const[]){BENCH_CRYPTO_TA_UUID_STR}, 1,
+		       "ta/bench_crypto") ||
+	    (c.json && json_writable(c.json)))
 		return 1;
 
 	/* No SA_RESTART: a blocked wait returns and the loops see the flag. */
@@ -690,7 +630,7 @@ int bench_crypto(int argc, char **argv)
 		fprintf(stderr,
 			"edgetee bench crypto: cannot start a private instance in %s\n",
 			dir);
-		dump_log_tail(dir);
+		bu_dump_log_tail(dir);
 		goto out;
 	}
 	up = 1;
@@ -699,7 +639,7 @@ int bench_crypto(int argc, char **argv)
 	setenv("EDGETEE_SOCKET", sock, 1);
 	if (tee_cases(&c, sock, &ree)) {
 		if (!interrupted)
-			dump_log_tail(dir);
+			bu_dump_log_tail(dir);
 		goto out;
 	}
 	rc = 0;
@@ -710,7 +650,7 @@ out:
 	if (up)
 		cli_down(dir, 1);
 	if (have_dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		bu_rmtree(dir);
 	if (have_ree)
 		ree_free(&ree);
 	if (rc == 0) {

@@ -439,79 +439,6 @@ out:
 
 /* ---- the private instance ---------------------------------------------- */
 
-/* Does some directory of the colon-separated path hold <uuid>.ta? */
-static int ta_on_path(const char *path, const char *uuid)
-{
-	char *dup = strdup(path), *save = NULL;
-	int found = 0;
-	for (char *d = strtok_r(dup, ":", &save); d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		char p[PATH_MAX];
-		snprintf(p, sizeof(p), "%s/%s.ta", d, uuid);
-		found = access(p, R_OK) == 0;
-	}
-	free(dup);
-	return found;
-}
-
-/* EDGETEE_TA_PATH for the daemon: the caller's, else this build's tas/. */
-static int setup_ta_path(void)
-{
-	const char *tp = getenv("EDGETEE_TA_PATH");
-	if (!tp || !*tp) {
-		char p[PATH_MAX], real[PATH_MAX];
-		if (et_sibling_path("../tas", p, sizeof(p))) {
-			fprintf(stderr,
-				"edgetee bench: cannot locate this build's tas/\n");
-			return -1;
-		}
-		if (realpath(p, real))
-			snprintf(p, sizeof(p), "%s", real);
-		setenv("EDGETEE_TA_PATH", p, 1);
-		tp = getenv("EDGETEE_TA_PATH");
-	}
-	const char *need[] = {BENCH_TA_UUID_STR, BENCH_COLD_TA_UUID_STR};
-	for (size_t i = 0; i < 2; i++) {
-		if (!ta_on_path(tp, need[i])) {
-			fprintf(stderr,
-				"edgetee bench: %s.ta not found on EDGETEE_TA_PATH=%s "
-				"(build ta/bench and ta/bench_cold)\n",
-				need[i], tp);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
-/* A failed run is easier to understand with the daemon's last words. */
-static void dump_log_tail(const char *dir)
-{
-	char p[PATH_MAX];
-	snprintf(p, sizeof(p), "%s/edgeteed.log", dir);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return;
-	char lines[20][256];
-	size_t n = 0;
-	while (fgets(lines[n % 20], sizeof(lines[0]), f))
-		n++;
-	fclose(f);
-	if (!n)
-		return;
-	fprintf(stderr, "edgetee bench: last lines of the instance log:\n");
-	for (size_t i = n > 20 ? n - 20 : 0; i < n; i++)
-		fprintf(stderr, "  %s", lines[i % 20]);
-}
-
 /* ---- report ------------------------------------------------------------- */
 
 static double r3(double v)
@@ -764,8 +691,10 @@ static int bench_invoke(int argc, char **argv)
 	c.nproc = sysconf(_SC_NPROCESSORS_ONLN);
 
 	/* Fail early on a bad path, before minutes of measuring are lost. */
-	if (setup_ta_path() || (c.json && json_writable(c.json)) ||
-	    (c.csv && json_writable(c.csv)))
+	if (bu_ta_path("edgetee bench",
+		       (const char *const[]){BENCH_TA_UUID_STR, BENCH_COLD_TA_UUID_STR},
+		       2, "ta/bench and ta/bench_cold") ||
+	    (c.json && json_writable(c.json)) || (c.csv && json_writable(c.csv)))
 		return 1;
 	size_t cap[R_COUNT] = {
 	    [R_RAW] = c.n_inv,	      [R_RAW_SLEEP] = c.n_inv, [R_NULL] = c.n_inv,
@@ -822,7 +751,7 @@ static int bench_invoke(int argc, char **argv)
 	if (u) {
 		fprintf(stderr, "edgetee bench: cannot start a private instance in %s\n",
 			dir);
-		dump_log_tail(dir);
+		bu_dump_log_tail(dir);
 		goto out;
 	}
 	up = 1;
@@ -831,7 +760,7 @@ static int bench_invoke(int argc, char **argv)
 	setenv("EDGETEE_SOCKET", sock, 1);
 	if (tee_cases(&c, sock)) {
 		if (!interrupted)
-			dump_log_tail(dir);
+			bu_dump_log_tail(dir);
 		goto out;
 	}
 	rc = 0;
@@ -842,7 +771,7 @@ out:
 	if (up)
 		cli_down(dir, 1);
 	if (have_dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		bu_rmtree(dir);
 	if (rc == 0) {
 		report(&c);
 		if (c.json && write_json(&c))
@@ -863,24 +792,25 @@ out:
 	return rc;
 }
 
-int bench_kv(int argc, char **argv); /* bench_kv.c */
+int bench_kv(int argc, char **argv);	 /* bench_kv.c */
 int bench_crypto(int argc, char **argv); /* bench_crypto.c */
 
 int cmd_bench(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		FILE *f = argc < 2 ? stderr : stdout;
-		fprintf(f, "usage: edgetee bench BENCHMARK [OPTIONS]\n"
-			   "\n"
-			   "Benchmarks:\n"
-			   "  crypto   TA crypto throughput vs OpenSSL in the client (see "
-			   "`edgetee bench crypto --help`)\n"
-			   "  invoke   invocation, session and raw IPC costs (see "
-			   "`edgetee bench invoke --help`)\n"
-			   "  kv       key-value store TA, DAIS 2019 throughput-latency "
-			   "(see `edgetee bench kv --help`)\n"
-			   "  net      iperfTZ TCP throughput by buffer size: TA, --ree, "
-			   "stock iperf3\n");
+		fprintf(f,
+			"usage: edgetee bench BENCHMARK [OPTIONS]\n"
+			"\n"
+			"Benchmarks:\n"
+			"  crypto   TA crypto throughput vs OpenSSL in the client (see "
+			"`edgetee bench crypto --help`)\n"
+			"  invoke   invocation, session and raw IPC costs (see "
+			"`edgetee bench invoke --help`)\n"
+			"  kv       key-value store TA, DAIS 2019 throughput-latency "
+			"(see `edgetee bench kv --help`)\n"
+			"  net      iperfTZ TCP throughput by buffer size: TA, --ree, "
+			"stock iperf3\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "invoke"))

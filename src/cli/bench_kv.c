@@ -463,46 +463,6 @@ static int batched_get(struct target *g)
 
 /* ---- the private instance ------------------------------------------------------ */
 
-static int setup_ta_path(void)
-{
-	const char *tp = getenv("EDGETEE_TA_PATH");
-	char p[PATH_MAX], real[PATH_MAX];
-	if (!tp || !*tp) {
-		if (et_sibling_path("../tas", p, sizeof(p))) {
-			fprintf(stderr,
-				"edgetee bench kv: cannot locate this build's tas/\n");
-			return -1;
-		}
-		if (realpath(p, real))
-			snprintf(p, sizeof(p), "%s", real);
-		setenv("EDGETEE_TA_PATH", p, 1);
-		tp = getenv("EDGETEE_TA_PATH");
-	}
-	char *dup = strdup(tp), *save = NULL;
-	int found = 0;
-	for (char *d = strtok_r(dup, ":", &save); d && !found;
-	     d = strtok_r(NULL, ":", &save)) {
-		snprintf(p, sizeof(p), "%s/%s.ta", d, KVSTORE_TA_UUID_STR);
-		found = access(p, R_OK) == 0;
-	}
-	free(dup);
-	if (!found)
-		fprintf(stderr,
-			"edgetee bench kv: %s.ta not found on EDGETEE_TA_PATH=%s (build "
-			"ta/kvstore)\n",
-			KVSTORE_TA_UUID_STR, tp);
-	return found ? 0 : -1;
-}
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(p);
-	return 0;
-}
-
 /* ---- report ------------------------------------------------------------------ */
 
 static double r3(double v)
@@ -822,7 +782,8 @@ int bench_kv(int argc, char **argv)
 	}
 	c.start_rate = start ? start : c.full ? 1 : c.quick ? 4096 : 1024;
 	c.nproc = sysconf(_SC_NPROCESSORS_ONLN);
-	if (setup_ta_path())
+	if (bu_ta_path("edgetee bench kv", (const char *const[]){KVSTORE_TA_UUID_STR}, 1,
+		       "ta/kvstore"))
 		return 1;
 	if (c.plot) {
 		struct stat sb;
@@ -934,7 +895,7 @@ out:
 	if (up)
 		cli_down(dir, 1);
 	if (have_dir)
-		nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		bu_rmtree(dir);
 	if (rc == 0) {
 		report(&c);
 		if (c.json && write_json(&c))

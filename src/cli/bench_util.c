@@ -7,11 +7,15 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "et_util.h"
 
 int bu_samples_init(struct bu_samples *s, size_t cap)
 {
@@ -166,4 +170,76 @@ int bu_json_write(const struct cJSON *obj, const char *path)
 	}
 	cJSON_free(text);
 	return ok ? 0 : -1;
+}
+
+static int ta_on_path(const char *path, const char *uuid)
+{
+	char *dup = strdup(path), *save = NULL;
+	int found = 0;
+	for (char *d = dup ? strtok_r(dup, ":", &save) : NULL; d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s/%s.ta", d, uuid);
+		found = access(p, R_OK) == 0;
+	}
+	free(dup);
+	return found;
+}
+
+int bu_ta_path(const char *who, const char *const *uuids, size_t n, const char *hint)
+{
+	const char *tp = getenv("EDGETEE_TA_PATH");
+	if (!tp || !*tp) {
+		char p[PATH_MAX], real[PATH_MAX];
+		if (et_sibling_path("../tas", p, sizeof(p))) {
+			fprintf(stderr, "%s: cannot locate this build's tas/\n", who);
+			return -1;
+		}
+		if (realpath(p, real))
+			snprintf(p, sizeof(p), "%s", real);
+		setenv("EDGETEE_TA_PATH", p, 1);
+		tp = getenv("EDGETEE_TA_PATH");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ta_on_path(tp, uuids[i])) {
+			fprintf(stderr,
+				"%s: %s.ta not found on EDGETEE_TA_PATH=%s (build %s)\n",
+				who, uuids[i], tp, hint);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(p);
+	return 0;
+}
+
+void bu_rmtree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void bu_dump_log_tail(const char *dir)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/edgeteed.log", dir);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return;
+	char lines[20][256];
+	size_t n = 0;
+	while (fgets(lines[n % 20], sizeof(lines[0]), f))
+		n++;
+	fclose(f);
+	if (!n)
+		return;
+	fprintf(stderr, "edgetee bench: last lines of the instance log:\n");
+	for (size_t i = n > 20 ? n - 20 : 0; i < n; i++)
+		fprintf(stderr, "  %s", lines[i % 20]);
 }

@@ -51,4 +51,16 @@ void bu_table_rule(void);
 struct cJSON;
 int bu_json_write(const struct cJSON *obj, const char *path);
 
+/*
+ * The private instance every benchmark runs against. bu_ta_path sets
+ * EDGETEE_TA_PATH for the daemon (the caller's, else this build's tas/) and
+ * checks that the TAs the benchmark needs are on it; `who` names the
+ * benchmark in messages and `hint` says what to build.
+ */
+int bu_ta_path(const char *who, const char *const *uuids, size_t n, const char *hint);
+/* Remove a benchmark's temporary instance directory. */
+void bu_rmtree(const char *dir);
+/* A failed run is easier to understand with the daemon's last words. */
+void bu_dump_log_tail(const char *dir);
+
 #endif
