@@ -11,23 +11,30 @@
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: edgetee COMMAND [ARGS]\n"
-	       "\n"
-	       "Instances:\n"
-	       "  up [--instance NAME] [--dir DIR]   start a TEE instance in the "
-	       "background\n"
-	       "  down [--instance NAME] [--dir DIR] stop it\n"
-	       "  status [--instance NAME] [--dir DIR] [--json]\n"
-	       "TAs:\n"
-	       "  keygen PRIVATE.pem PUBLIC.pem      make an Ed25519 signing key pair\n"
-	       "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
-	       "Benchmarks:\n"
-	       "  bench invoke [--json FILE] [--quick]   invocation path costs\n"
-	       "  bench net [--json FILE] [--plot DIR] [--quick]   iperfTZ throughput\n"
-	       "Network:\n"
-	       "  iperf -s | -c HOST [iperf3 options]   iperfTZ (see iperf --help)\n"
-	       "\n"
-	       "Every command takes --help.\n");
+	    f,
+	    "usage: edgetee COMMAND [ARGS]\n"
+	    "\n"
+	    "Instances:\n"
+	    "  up [--instance NAME] [--dir DIR]   start a TEE instance in the "
+	    "background\n"
+	    "  down [--instance NAME] [--dir DIR] stop it\n"
+	    "  status [--instance NAME] [--dir DIR] [--json]\n"
+	    "TAs:\n"
+	    "  keygen PRIVATE.pem PUBLIC.pem      make an Ed25519 signing key pair\n"
+	    "  sign --key KEY.pem [--out-dir DIR] TA.so   package TA.so as <uuid>.ta\n"
+	    "  ta install [--instance NAME] [--dir DIR] FILE.ta...  verify and install\n"
+	    "  ta list [--instance NAME] [--dir DIR]      installed TAs\n"
+	    "Benchmarks (each starts its own private instance):\n"
+	    "  bench invoke  [--json FILE] [--quick]   invocation path costs\n"
+	    "  bench crypto  [--json FILE] [--quick]   crypto in a TA vs in-process "
+	    "OpenSSL\n"
+	    "  bench storage [--json FILE] [--plot DIR] [--quick]   trusted storage\n"
+	    "  bench kv      [--json FILE] [--plot DIR] [--quick]   key-value store\n"
+	    "  bench net     [--json FILE] [--plot DIR] [--quick]   iperfTZ throughput\n"
+	    "Network:\n"
+	    "  iperf -s | -c HOST [iperf3 options]   iperfTZ (see iperf --help)\n"
+	    "\n"
+	    "Every command takes --help.\n");
 }
 
 int main(int argc, char **argv)
