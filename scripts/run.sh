@@ -44,3 +44,7 @@ echo "== benchmark: iperfTZ network throughput (quick mode; full: edgetee bench 
 echo
 echo "== benchmark: key-value store, DAIS 2019 (quick mode; full: edgetee bench kv)"
 "$B/bin/edgetee" bench kv --quick --json "$RESULTS/kv.json" --plot "$RESULTS"
+
+echo
+echo "== benchmark: GP Trusted Storage, xtest WRITE/READ/REWRITE (quick mode; full: edgetee bench storage)"
+"$B/bin/edgetee" bench storage --quick --json "$RESULTS/storage.json" --plot "$RESULTS"

@@ -36,7 +36,7 @@ endif
 
 ta-cppflags := -I$(tadk)/include -DTRACE_LEVEL=$(CFG_TEE_TA_LOG_LEVEL) $(cfg-defs)
 ta-cflags := -std=gnu11 -fPIC -O2 -g -Wall -fvisibility=default
-ta-ldflags := -shared -Wl,-Bsymbolic -Wl,--undefined=__et_ta_run
+ta-ldflags := -shared -Wl,-Bsymbolic -Wl,-z,defs -Wl,--undefined=__et_ta_run
 
 # ---- sub.mk walk -----------------------------------------------------------
 # Each sub.mk is read with its variables reset; what it declares is recorded

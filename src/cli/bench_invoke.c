@@ -794,6 +794,7 @@ out:
 
 int bench_kv(int argc, char **argv);	 /* bench_kv.c */
 int bench_crypto(int argc, char **argv); /* bench_crypto.c */
+int bench_storage(int argc, char **argv); /* bench_storage.c */
 
 int cmd_bench(int argc, char **argv)
 {
@@ -810,7 +811,9 @@ int cmd_bench(int argc, char **argv)
 			"  kv       key-value store TA, DAIS 2019 throughput-latency "
 			"(see `edgetee bench kv --help`)\n"
 			"  net      iperfTZ TCP throughput by buffer size: TA, --ree, "
-			"stock iperf3\n");
+			"stock iperf3\n"
+			"  storage  GP Trusted Storage, xtest WRITE/READ/REWRITE vs "
+			"an AES-GCM file (see `edgetee bench storage --help`)\n");
 		return argc < 2 ? 2 : 0;
 	}
 	if (!strcmp(argv[1], "invoke"))
@@ -821,6 +824,8 @@ int cmd_bench(int argc, char **argv)
 		return bench_kv(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "net"))
 		return bench_net(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "storage"))
+		return bench_storage(argc - 1, argv + 1);
 	fprintf(stderr, "edgetee bench: unknown benchmark '%s'\n", argv[1]);
 	return 2;
 }

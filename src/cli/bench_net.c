@@ -4,6 +4,11 @@
  * run and against a stock `iperf3 -s`: the iperfTZ TA data path (`edgetee
  * iperf`), the same loop natively (`--ree`), and a stock `iperf3 -c`. The
  * ratio TA / stock iperf3 is the result (target >= 0.8 at 128 KiB).
+ *
+ * The TA runs also say where their time went (end.edgetee of `edgetee iperf
+ * -J`: the TA's own work, its waits for the supplicant, the supplicant's
+ * socket syscalls, crossings), normalised per MiB moved: the second figure,
+ * net_time (bench/net_time.gp).
  */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
@@ -33,20 +38,27 @@
 #define EDGETEE_BENCH_GP_DIR "bench"
 #endif
 
+/* Where the TA run's time went, per MiB the TA sent (µs; < 0 = unknown). */
+struct costs {
+	double ta_us, wait_us, ree_us, wall_us, crossings, cpu_ta_us, cpu_supp_us;
+};
+
 struct len_case {
 	unsigned len;
 	const char *key;
 	int quick;
 	double gbps[3]; /* TA, REE, iperf3; < 0 = failed */
+	struct costs c; /* of the TA run */
 };
 
 enum { V_TA, V_REE, V_STOCK };
 static const char *vname[] = {"iperfTZ TA", "--ree", "iperf3"};
 
 static struct len_case cases[] = {
-    {1024, "1k", 1, {0}},    {4096, "4k", 0, {0}},     {16384, "16k", 1, {0}},
-    {65536, "64k", 0, {0}},  {131072, "128k", 1, {0}}, {524288, "512k", 0, {0}},
-    {1048576, "1m", 1, {0}},
+    {.len = 1024, .key = "1k", .quick = 1},	{.len = 4096, .key = "4k"},
+    {.len = 16384, .key = "16k", .quick = 1},	{.len = 65536, .key = "64k"},
+    {.len = 131072, .key = "128k", .quick = 1}, {.len = 524288, .key = "512k"},
+    {.len = 1048576, .key = "1m", .quick = 1},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -160,8 +172,36 @@ static void stop_server(pid_t pid)
 	waitpid(pid, &st, 0);
 }
 
-/* One client run against a fresh stock server: receiver-side Gbit/s. */
-static double measure(int variant, unsigned len, int secs, const char *self)
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* end.edgetee of a TA run, per MiB sent. */
+static void costs_of(const cJSON *end, struct costs *c)
+{
+	*c = (struct costs){-1, -1, -1, -1, -1, -1, -1};
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(end, "edgetee");
+	double bytes = num(cJSON_GetObjectItemCaseSensitive(end, "sum_sent"), "bytes");
+	if (!e || bytes <= 0)
+		return;
+	double mib = bytes / 1048576.0;
+	const cJSON *cpu = cJSON_GetObjectItemCaseSensitive(e, "cpu_us");
+	double v[7] = {num(e, "ta_us"),		num(e, "crossing_and_blocking_us"),
+		       num(e, "ree_socket_us"), num(e, "data_path_us"),
+		       num(e, "crossings"),	num(cpu, "ta"),
+		       num(cpu, "supplicant")};
+	double *o[7] = {&c->ta_us,     &c->wait_us,   &c->ree_us,     &c->wall_us,
+			&c->crossings, &c->cpu_ta_us, &c->cpu_supp_us};
+	for (int i = 0; i < 7; i++)
+		*o[i] = v[i] >= 0 ? v[i] / mib : -1;
+}
+
+/* One client run against a fresh stock server: receiver-side Gbit/s; a TA
+ * run's costs into *c. */
+static double measure(int variant, unsigned len, int secs, const char *self,
+		      struct costs *c)
 {
 	int port = free_port();
 	if (port < 0)
@@ -196,6 +236,8 @@ static double measure(int variant, unsigned len, int secs, const char *self)
 	    "bits_per_second");
 	if (cJSON_IsNumber(v))
 		gbps = v->valuedouble / 1e9;
+	if (c)
+		costs_of(cJSON_GetObjectItemCaseSensitive(j, "end"), c);
 	cJSON_Delete(j);
 	free(out);
 	return gbps;
@@ -221,7 +263,8 @@ static void usage(FILE *f)
 	       "private TEE instance.\n"
 	       "  --json FILE   flat JSON: tcp_<len>_{ta,ree,iperf3}_gbps and\n"
 	       "                tcp_<len>_ta_over_iperf3 (e.g. tcp_128k_ta_over_iperf3)\n"
-	       "  --plot DIR    write DIR/net.csv and, with gnuplot, net.svg/net.png\n"
+	       "  --plot DIR    write DIR/net.csv and, with gnuplot, net.svg/net.png;\n"
+	       "                where the TA path's time goes: net_time.{csv,svg,png}\n"
 	       "  --quick       1 s per run, lengths 1K 16K 128K 1M (for make run)\n");
 }
 
@@ -250,15 +293,46 @@ static int write_csv(const char *path)
 	return fclose(f) ? -1 : 0;
 }
 
-static int plot(const char *dir)
+static void put(FILE *f, double v)
 {
-	char csv[PATH_MAX], base[PATH_MAX], gp[PATH_MAX], expr[3 * PATH_MAX];
-	snprintf(csv, sizeof(csv), "%s/net.csv", dir);
-	snprintf(base, sizeof(base), "%s/net", dir);
-	mkdir(dir, 0755);
-	if (write_csv(csv))
+	if (v >= 0)
+		fprintf(f, " %.3f", v);
+	else
+		fprintf(f, " NaN");
+}
+
+static int write_time_csv(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "edgetee bench net: cannot write %s: %s\n", path,
+			strerror(errno));
 		return -1;
-	snprintf(gp, sizeof(gp), "%s/net.gp", EDGETEE_BENCH_GP_DIR);
+	}
+	fprintf(f, "# per MiB sent by the TA: len_bytes label ta_us wait_us ree_us "
+		   "wall_us crossings cpu_ta_us cpu_supp_us\n");
+	for (size_t i = 0; i < NCASES; i++) {
+		struct len_case *c = &cases[i];
+		if (c->gbps[0] == 0 && c->gbps[1] == 0 && c->gbps[2] == 0)
+			continue;
+		fprintf(f, "%u %s", c->len, c->key);
+		put(f, c->c.ta_us);
+		put(f, c->c.wait_us);
+		put(f, c->c.ree_us);
+		put(f, c->c.wall_us);
+		put(f, c->c.crossings);
+		put(f, c->c.cpu_ta_us);
+		put(f, c->c.cpu_supp_us);
+		fprintf(f, "\n");
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+/* gnuplot gpfile with datafile=csv, outbase=base; 0 or -1. */
+static int gnuplot(const char *gpfile, const char *csv, const char *base)
+{
+	char gp[PATH_MAX], expr[3 * PATH_MAX];
+	snprintf(gp, sizeof(gp), "%s/%s", EDGETEE_BENCH_GP_DIR, gpfile);
 	if (access(gp, R_OK)) {
 		fprintf(stderr, "edgetee bench net: %s not found: no plot\n", gp);
 		return -1;
@@ -274,6 +348,22 @@ static int plot(const char *dir)
 	free(o);
 	printf("plots: %s.svg %s.png\n", base, base);
 	return 0;
+}
+
+static int plot(const char *dir)
+{
+	char csv[PATH_MAX], base[PATH_MAX];
+	mkdir(dir, 0755);
+	snprintf(csv, sizeof(csv), "%s/net.csv", dir);
+	snprintf(base, sizeof(base), "%s/net", dir);
+	if (write_csv(csv))
+		return -1;
+	int rc = gnuplot("net.gp", csv, base);
+	snprintf(csv, sizeof(csv), "%s/net_time.csv", dir);
+	snprintf(base, sizeof(base), "%s/net_time", dir);
+	if (write_time_csv(csv))
+		return -1;
+	return gnuplot("net_time.gp", csv, base) ? -1 : rc;
 }
 
 int bench_net(int argc, char **argv)
@@ -360,7 +450,8 @@ int bench_net(int argc, char **argv)
 			char name[64];
 			snprintf(name, sizeof(name), "%s, -l %s", vname[v], c->key);
 			bu_progress_begin(++idx, total, name, (size_t)secs);
-			c->gbps[v] = measure(v, c->len, secs, self);
+			c->gbps[v] =
+			    measure(v, c->len, secs, self, v == V_TA ? &c->c : NULL);
 			bu_progress_end(c->gbps[v] >= 0);
 		}
 	}
@@ -401,6 +492,27 @@ int bench_net(int argc, char **argv)
 		cJSON_AddNumberToObject(j, k, r1);
 		snprintf(k, sizeof(k), "tcp_%s_ree_over_iperf3", c->key);
 		cJSON_AddNumberToObject(j, k, r2);
+	}
+	printf(
+	    "\nwhere the TA path's time goes, per MiB sent (µs; waiting = TA blocked "
+	    "on\nthe supplicant; REE = its socket syscalls, concurrent with both)\n\n");
+	printf("%-8s %10s %10s %10s %10s %10s %10s %10s\n", "length", "TA", "waiting",
+	       "REE", "wall", "crossings", "cpu TA", "cpu supp");
+	for (size_t i = 0; i < NCASES; i++) {
+		struct len_case *c = &cases[i];
+		if (quick && !c->quick)
+			continue;
+		const struct costs *k = &c->c;
+		printf("%-8s %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f\n", c->key,
+		       k->ta_us, k->wait_us, k->ree_us, k->wall_us, k->crossings,
+		       k->cpu_ta_us, k->cpu_supp_us);
+		const char *nm[] = {"busy_us", "wait_us", "ree_us", "crossings"};
+		double vv[] = {k->ta_us, k->wait_us, k->ree_us, k->crossings};
+		for (int q = 0; q < 4; q++) {
+			char kk[64];
+			snprintf(kk, sizeof(kk), "tcp_%s_ta_%s_per_mib", c->key, nm[q]);
+			cJSON_AddNumberToObject(j, kk, vv[q]);
+		}
 	}
 	if (rc)
 		fprintf(stderr, "edgetee bench net: some runs failed (shown as -1)\n");

@@ -28,6 +28,7 @@
 #include "core.h"
 #include "fdio.h"
 #include "et_util.h"
+#include "storage.h"
 
 struct core g;
 
@@ -329,6 +330,8 @@ int main(int argc, char **argv)
 	if (g.drop_user)
 		fchown(g.logfd, 0, g.ta_gid) == 0 ? (void)fchmod(g.logfd, 0620) : (void)0;
 	load_device_id();
+	/* GP Trusted Storage: HUK/SSK now, before any TA host is started. */
+	storage_init(dir, name);
 	char sock[4200];
 	if (et_socket_path(dir, sock, sizeof(sock))) {
 		fprintf(stderr, "edgeteed: socket path too long\n");
@@ -417,6 +420,7 @@ int main(int argc, char **argv)
 	}
 	core_log("instance '%s' stopping", name);
 	ta_shutdown();
+	storage_stop(); /* storage workers end with their TA hosts */
 	supp_stop();
 	unlink(sock);
 	snprintf(p, sizeof(p), "%s/edgeteed.pid", dir);

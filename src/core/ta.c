@@ -28,6 +28,7 @@
 #include "fdio.h"
 #include "tee_client_api.h"
 #include "et_util.h"
+#include "storage.h" /* GP Trusted Storage: fd 6 of each TA host */
 
 #define TA_FLAG_SINGLE_INSTANCE_     (1u << 2)
 #define TA_FLAG_MULTI_SESSION_	     (1u << 3)
@@ -120,8 +121,9 @@ static int start_host(struct spare *sp)
 		close(svc[1]);
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
+	/* GP Trusted Storage: fd 6 of the host <-> the storage service (storage.c). */
+	int stor[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, stor)) {
 		close(ctl[0]);
 		close(ctl[1]);
 		close(svc[0]);
@@ -130,17 +132,30 @@ static int start_host(struct spare *sp)
 		close(net[1]);
 		return -1;
 	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(ctl[0]);
+		close(ctl[1]);
+		close(svc[0]);
+		close(svc[1]);
+		close(net[0]);
+		close(net[1]);
+		close(stor[0]); /* storage */
+		close(stor[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		/* Child: fds 3 = ctl, 4 = svc, 5 = net; stdout/stderr = instance log. */
 		int devnull = open("/dev/null", O_RDWR);
-		int fds[3] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10),
-			      fcntl(net[1], F_DUPFD, 10)};
+		int fds[4] = {fcntl(ctl[1], F_DUPFD, 10), fcntl(svc[1], F_DUPFD, 10),
+			      fcntl(net[1], F_DUPFD, 10),
+			      fcntl(stor[1], F_DUPFD, 10)}; /* 6 = storage */
 		dup2(devnull, 0);
 		dup2(g.logfd, 1);
 		dup2(g.logfd, 2);
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 4; i++)
 			dup2(fds[i], 3 + i);
-		close_range(6, ~0u, 0);
+		close_range(7, ~0u, 0);
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
@@ -167,6 +182,8 @@ static int start_host(struct spare *sp)
 	close(svc[1]);
 	close(net[1]);
 	supp_connect(pid, net[0]);
+	close(stor[1]);
+	storage_connect(pid, stor[0]); /* unbound until spawn() names the TA */
 	sp->pid = pid;
 	sp->ctl = ctl[0];
 	sp->svc = svc[0];
@@ -197,6 +214,8 @@ static struct instance *spawn(struct ta_image *img)
 	struct et_ctl_load lm = {.type = ET_CTL_LOAD};
 	memcpy(lm.uuid, img->uuid, 16);
 	struct instance *in = calloc(1, sizeof(*in));
+	/* Storage: bind the host's connection to this TA before the TA runs. */
+	storage_bind(sp.pid, img->uuid);
 	if (!in || et_send(sp.ctl, &lm, sizeof(lm), &img->elf_fd, 1)) {
 		/* The host is reaped like any child; it is just not ours to use. */
 		kill(sp.pid, SIGKILL);

@@ -596,6 +596,9 @@ void TEE_GetObjectInfo(TEE_ObjectHandle object, TEE_ObjectInfo *objectInfo)
 TEE_Result TEE_RestrictObjectUsage1(TEE_ObjectHandle object, uint32_t objectUsage)
 {
 	struct __TEE_ObjectHandle *o = utee_obj_get(object);
+	/* Persistent objects keep the restriction in storage (storage chapter). */
+	if ((o->info.handleFlags & TEE_HANDLE_FLAG_PERSISTENT) && utee_pobj_restrict)
+		return utee_pobj_restrict(o, objectUsage);
 	o->info.objectUsage &= objectUsage;
 	return TEE_SUCCESS;
 }
@@ -661,6 +664,43 @@ static void obj_free(struct __TEE_ObjectHandle *o)
 	wipe_attrs(o);
 	o->magic = 0;
 	TEE_Free(o);
+}
+
+/* ---- For the storage chapter (tee_api_storage.c) ---------------------- */
+
+struct __TEE_ObjectHandle *utee_obj_alloc(void)
+{
+	struct __TEE_ObjectHandle *o = TEE_Malloc(sizeof(*o), TEE_MALLOC_FILL_ZERO);
+	if (!o)
+		return NULL;
+	o->magic = OBJ_MAGIC;
+	o->next = live_objs;
+	live_objs = o;
+	return o;
+}
+
+void utee_obj_release(struct __TEE_ObjectHandle *o)
+{
+	obj_free(o);
+}
+
+TEE_Result utee_obj_restore_attr(struct __TEE_ObjectHandle *o, uint32_t id, uint32_t a,
+				 uint32_t b, const void *buf, size_t len)
+{
+	return id & TEE_ATTR_FLAG_VALUE ? add_val(o, id, a, b) : add_buf(o, id, buf, len);
+}
+
+/* Stored attributes were checked when the key was made: only the
+ * EVP_PKEY of asymmetric types needs rebuilding. */
+TEE_Result utee_obj_restore_done(struct __TEE_ObjectHandle *o)
+{
+	const struct utee_type_prop *p = utee_type_prop(o->info.objectType);
+	if (p && p->kc != UTEE_KC_SECRET && o->nattrs) {
+		o->pkey = build_pkey(o, p->kc);
+		if (!o->pkey)
+			return TEE_ERROR_CORRUPT_OBJECT;
+	}
+	return TEE_SUCCESS;
 }
 
 void TEE_CloseObject(TEE_ObjectHandle object)

@@ -97,4 +97,17 @@ EVP_PKEY *utee_dh_peer_pkey(const EVP_PKEY *ours, const uint8_t *pub, size_t len
 /* Storage chapter hook: closing a persistent object (weak, absent for now). */
 void utee_pobj_close(struct __TEE_ObjectHandle *o) __attribute__((weak));
 
+/* Storage chapter hook: TEE_RestrictObjectUsage1 on a persistent object
+ * (the new usage is persisted; weak, like utee_pobj_close). */
+TEE_Result utee_pobj_restrict(struct __TEE_ObjectHandle *o, uint32_t usage)
+    __attribute__((weak));
+
+/* For the storage chapter: a zeroed handle on the live list, its release,
+ * and rebuilding a stored object's attributes (and EVP_PKEY) on open. */
+struct __TEE_ObjectHandle *utee_obj_alloc(void);
+void utee_obj_release(struct __TEE_ObjectHandle *o);
+TEE_Result utee_obj_restore_attr(struct __TEE_ObjectHandle *o, uint32_t id, uint32_t a,
+				 uint32_t b, const void *buf, size_t len);
+TEE_Result utee_obj_restore_done(struct __TEE_ObjectHandle *o);
+
 #endif

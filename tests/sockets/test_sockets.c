@@ -175,6 +175,7 @@ struct server {
 	int lfd;
 	uint16_t port;
 	size_t source_len;
+	unsigned delay_ms;    /* SINK: wait this long before reading */
 	_Atomic uint64_t got; /* SINK: bytes */
 	_Atomic uint32_t sum; /* SINK: sum of bytes */
 	_Atomic int conns_done;
@@ -220,6 +221,8 @@ static void *conn_thread(void *arg)
 	} else {
 		uint64_t got = 0;
 		uint32_t sum = 0;
+		if (sv->delay_ms)
+			sleep_ms(sv->delay_ms);
 		for (;;) {
 			ssize_t n = recv(fd, buf, sizeof(buf), 0);
 			if (n <= 0)
@@ -728,6 +731,108 @@ static void test_remote_closed(void **state)
 	server_stop(&src);
 }
 
+/*
+ * Write-behind: a send returns once the data is accepted; an error of the
+ * transmission after that (the peer resets) is reported by a later call,
+ * with error() = the errno, and stays reported.
+ */
+static void test_write_behind_error(void **state)
+{
+	(void)state;
+	uint16_t port;
+	int lfd = tcp_listen(0, &port);
+	assert_true(lfd >= 0);
+	uint32_t slot;
+	assert_teec(ta_open(&sess, SOCKET_TA_TCP, TEE_IP_VERSION_4, "127.0.0.1", port,
+			    &slot, NULL),
+		    TEEC_SUCCESS);
+	int afd = accept(lfd, NULL, NULL);
+	assert_true(afd >= 0);
+	static uint8_t blk[65536];
+	uint32_t sent = 0;
+	assert_teec(ta_send(slot, blk, sizeof(blk), TEE_TIMEOUT_INFINITE, &sent, NULL),
+		    TEEC_SUCCESS);
+	assert_int_equal(sent, sizeof(blk));
+	/* An abortive close: RST, unread data discarded. */
+	struct linger lg = {.l_onoff = 1, .l_linger = 0};
+	setsockopt(afd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	close(afd);
+	TEEC_Result r = TEEC_SUCCESS;
+	uint32_t err = 0;
+	int calls = 0;
+	for (; calls < 200 && r == TEEC_SUCCESS; calls++) {
+		r = ta_send(slot, blk, 4096, 1000, &sent, &err);
+		sleep_ms(5);
+	}
+	print_message("write-behind: reset reported by send #%d\n", calls);
+	assert_teec(r, TEE_ISOCKET_ERROR_REMOTE_CLOSED);
+	assert_true(err == EPIPE || err == ECONNRESET);
+	assert_int_equal(sent, 0);
+	/* Still reported by the next send. The read side ends too: with the
+	 * reset, or with EOF if the send consumed the socket's error first
+	 * (the kernel reports it once), as on a plain socket. */
+	assert_teec(ta_send(slot, blk, 10, 1000, &sent, &err),
+		    TEE_ISOCKET_ERROR_REMOTE_CLOSED);
+	uint8_t b[16];
+	size_t got = 99;
+	r = ta_recv(slot, b, sizeof(b), 1000, &got);
+	assert_true(r == TEE_ISOCKET_ERROR_REMOTE_CLOSED ||
+		    (r == TEEC_SUCCESS && got == 0));
+	assert_teec(ta_close(slot), TEEC_SUCCESS);
+	close(lfd);
+}
+
+/*
+ * A full ring applies the send's timeout; close flushes: every byte a send
+ * reported accepted reaches the peer, even one that starts reading only
+ * after close returned (the supplicant lingers), then EOF.
+ */
+static void test_flush_on_close(void **state)
+{
+	(void)state;
+	struct server sink;
+	assert_int_equal(server_start(&sink, SRV_SINK, 0), 0);
+	sink.delay_ms = 1500;
+	int small = 16384;
+	setsockopt(sink.lfd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	uint32_t slot;
+	assert_teec(ta_open(&sess, SOCKET_TA_TCP, TEE_IP_VERSION_4, "127.0.0.1",
+			    sink.port, &slot, NULL),
+		    TEEC_SUCCESS);
+	int v = 65536;
+	assert_teec(ta_ioctl(slot, TEE_TCP_SET_SENDBUF, &v, sizeof(v), NULL),
+		    TEEC_SUCCESS);
+	size_t n = 8 * 1024 * 1024;
+	uint8_t *buf = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)(i * 29 + 3);
+	uint32_t sent = 0;
+	uint64_t t0 = now_ms();
+	assert_teec(ta_send(slot, buf, n, 300, &sent, NULL), TEE_ISOCKET_ERROR_TIMEOUT);
+	uint64_t el = now_ms() - t0;
+	print_message("send into a stalled peer: %u bytes accepted, timeout after "
+		      "%llu ms\n",
+		      sent, (unsigned long long)el);
+	assert_true(sent > 0 && sent < n);
+	assert_true(el >= 290 && el < 3000);
+	t0 = now_ms();
+	assert_teec(ta_close(slot), TEEC_SUCCESS);
+	el = now_ms() - t0;
+	print_message("close with unsent data returned after %llu ms\n",
+		      (unsigned long long)el);
+	assert_true(el < 3000);
+	uint32_t sum = 0;
+	for (size_t i = 0; i < sent; i++)
+		sum += buf[i];
+	uint64_t end = now_ms() + 15000;
+	while (!atomic_load(&sink.conns_done) && now_ms() < end)
+		sleep_ms(10);
+	assert_int_equal(atomic_load(&sink.got), sent);
+	assert_int_equal(atomic_load(&sink.sum), sum);
+	free(buf);
+	server_stop(&sink);
+}
+
 static void test_stats(void **state)
 {
 	(void)state;
@@ -745,7 +850,10 @@ static void test_stats(void **state)
 		      (unsigned long long)b.crossings, (unsigned long long)b.bytes_sent,
 		      (unsigned long long)b.bytes_received, (unsigned long long)b.ree_ns,
 		      (unsigned long long)b.wait_ns);
-	assert_true(b.crossings >= a.crossings + 4);
+	/* Open and close are round trips; the data moves through the rings,
+	 * where the TA crosses only if it has to wake the pump or wait for the
+	 * echo, which depends on timing. */
+	assert_true(b.crossings >= a.crossings + 2);
 	assert_true(b.bytes_sent >= a.bytes_sent + 50000);
 	assert_true(b.bytes_received >= a.bytes_received + 50000);
 	assert_true(b.ree_ns > a.ree_ns);
@@ -894,6 +1002,8 @@ int main(void)
 	    cmocka_unit_test(test_udp),
 	    cmocka_unit_test(test_tcp_ioctl),
 	    cmocka_unit_test(test_remote_closed),
+	    cmocka_unit_test(test_write_behind_error),
+	    cmocka_unit_test(test_flush_on_close),
 	    cmocka_unit_test(test_stats),
 	    cmocka_unit_test(test_close_misuse),
 	    cmocka_unit_test(test_throughput),
