@@ -792,8 +792,8 @@ out:
 	return rc;
 }
 
-int bench_kv(int argc, char **argv);	 /* bench_kv.c */
-int bench_crypto(int argc, char **argv); /* bench_crypto.c */
+int bench_kv(int argc, char **argv);	  /* bench_kv.c */
+int bench_crypto(int argc, char **argv);  /* bench_crypto.c */
 int bench_storage(int argc, char **argv); /* bench_storage.c */
 
 int cmd_bench(int argc, char **argv)
