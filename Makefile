@@ -12,7 +12,9 @@ deps:
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(BUILD) -j $(JOBS)
+	@echo "building (log: $(BUILD)/build.log)"
+	@cmake --build $(BUILD) -j $(JOBS) > $(BUILD)/build.log 2>&1 || \
+		{ grep -E 'error|warning' $(BUILD)/build.log | head -40; tail -20 $(BUILD)/build.log; exit 1; }
 
 # Start a private instance, run the demo and the quick benchmarks.
 run: build
@@ -26,7 +28,9 @@ check: build format-check
 
 asan: deps
 	@cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DEDGETEE_SANITIZE=ON >/dev/null
-	@cmake --build $(BUILD)-asan -j $(JOBS)
+	@echo "building with ASan/UBSan (log: $(BUILD)-asan/build.log)"
+	@cmake --build $(BUILD)-asan -j $(JOBS) > $(BUILD)-asan/build.log 2>&1 || \
+		{ grep -E 'error|warning' $(BUILD)-asan/build.log | head -40; tail -20 $(BUILD)-asan/build.log; exit 1; }
 	@cd $(BUILD)-asan && ctest --output-on-failure -j 2 -L asan -LE load
 
 format:
