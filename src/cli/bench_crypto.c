@@ -502,21 +502,6 @@ static int write_json(const struct cfg *c)
 	return rc;
 }
 
-/* Can the result file be written? Checked without creating it. */
-static int json_writable(const char *path)
-{
-	if (!strcmp(path, "-"))
-		return 0;
-	char *dup = strdup(path);
-	int ok = dup && (access(path, F_OK) == 0 ? access(path, W_OK) == 0
-						 : access(dirname(dup), W_OK) == 0);
-	free(dup);
-	if (!ok)
-		fprintf(stderr, "edgetee bench crypto: cannot write %s: %s\n", path,
-			strerror(errno));
-	return ok ? 0 : -1;
-}
-
 /* ---- command line ------------------------------------------------------------ */
 
 static void usage(FILE *f)
@@ -592,7 +577,7 @@ int bench_crypto(int argc, char **argv)
 	if (bu_ta_path("edgetee bench crypto",
 		       (const char *const[]){BENCH_CRYPTO_TA_UUID_STR}, 1,
 		       "ta/bench_crypto") ||
-	    (c.json && json_writable(c.json)))
+	    (c.json && bu_path_writable("edgetee bench crypto", c.json)))
 		return 1;
 
 	/* No SA_RESTART: a blocked wait returns and the loops see the flag. */

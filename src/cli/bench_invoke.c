@@ -571,21 +571,6 @@ static int write_csv(const struct cfg *c)
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-/* Can the result file be written? Checked without creating it. */
-static int json_writable(const char *path)
-{
-	if (!strcmp(path, "-"))
-		return 0;
-	char *dup = strdup(path);
-	int ok = dup && (access(path, F_OK) == 0 ? access(path, W_OK) == 0
-						 : access(dirname(dup), W_OK) == 0);
-	free(dup);
-	if (!ok)
-		fprintf(stderr, "edgetee bench: cannot write %s: %s\n", path,
-			strerror(errno));
-	return ok ? 0 : -1;
-}
-
 /* ---- command line ------------------------------------------------------- */
 
 static void usage(FILE *f)
@@ -694,7 +679,8 @@ static int bench_invoke(int argc, char **argv)
 	if (bu_ta_path("edgetee bench",
 		       (const char *const[]){BENCH_TA_UUID_STR, BENCH_COLD_TA_UUID_STR},
 		       2, "ta/bench and ta/bench_cold") ||
-	    (c.json && json_writable(c.json)) || (c.csv && json_writable(c.csv)))
+	    (c.json && bu_path_writable("edgetee bench", c.json)) ||
+	    (c.csv && bu_path_writable("edgetee bench", c.csv)))
 		return 1;
 	size_t cap[R_COUNT] = {
 	    [R_RAW] = c.n_inv,	      [R_RAW_SLEEP] = c.n_inv, [R_NULL] = c.n_inv,

@@ -417,7 +417,7 @@ static int write_json(const struct cfg *c)
  */
 static int write_plot(const struct cfg *c)
 {
-	char dat[PATH_MAX], base[PATH_MAX], gp[PATH_MAX];
+	char dat[PATH_MAX], base[PATH_MAX];
 	snprintf(dat, sizeof(dat), "%s/storage.dat", c->plot);
 	snprintf(base, sizeof(base), "%s/storage", c->plot);
 	FILE *f = fopen(dat, "w");
@@ -439,35 +439,7 @@ static int write_plot(const struct cfg *c)
 		fprintf(stderr, "edgetee bench storage: cannot write %s\n", dat);
 		return -1;
 	}
-	const char *gdir = getenv("EDGETEE_BENCH_DIR");
-	snprintf(gp, sizeof(gp), "%s/storage.gp",
-		 gdir && *gdir ? gdir : EDGETEE_BENCH_GP_DIR);
-	if (access(gp, R_OK)) {
-		fprintf(stderr,
-			"edgetee bench storage: plot script %s not found (set "
-			"EDGETEE_BENCH_DIR to the bench/ directory)\n",
-			gp);
-		return -1;
-	}
-	char expr[2 * PATH_MAX + 64];
-	snprintf(expr, sizeof(expr), "datafile='%s'; outbase='%s'", dat, base);
-	char *argv[] = {"gnuplot", "-e", expr, gp, NULL};
-	pid_t pid;
-	int e = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
-	if (e) {
-		fprintf(stderr, "edgetee bench storage: cannot run gnuplot: %s\n",
-			strerror(e));
-		return -1;
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "edgetee bench storage: gnuplot failed on %s\n", gp);
-		return -1;
-	}
-	printf("plots: %s.svg %s.png\n", base, base);
-	return 0;
+	return bu_gnuplot("edgetee bench storage", "storage.gp", dat, base);
 }
 
 /* ---- set-up -------------------------------------------------------------------- */

@@ -7,6 +7,9 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <libgen.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -242,4 +245,54 @@ void bu_dump_log_tail(const char *dir)
 	fprintf(stderr, "edgetee bench: last lines of the instance log:\n");
 	for (size_t i = n > 20 ? n - 20 : 0; i < n; i++)
 		fprintf(stderr, "  %s", lines[i % 20]);
+}
+
+int bu_path_writable(const char *who, const char *path)
+{
+	if (!strcmp(path, "-"))
+		return 0;
+	char *dup = strdup(path);
+	int ok = dup && (access(path, F_OK) == 0 ? access(path, W_OK) == 0
+						 : access(dirname(dup), W_OK) == 0);
+	free(dup);
+	if (!ok)
+		fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(errno));
+	return ok ? 0 : -1;
+}
+
+extern char **environ;
+
+int bu_gnuplot(const char *who, const char *script, const char *datafile,
+	       const char *outbase)
+{
+	char gp[PATH_MAX];
+	const char *gdir = getenv("EDGETEE_BENCH_DIR");
+	snprintf(gp, sizeof(gp), "%s/%s", gdir && *gdir ? gdir : EDGETEE_BENCH_GP_DIR,
+		 script);
+	if (access(gp, R_OK)) {
+		fprintf(
+		    stderr,
+		    "%s: plot script %s not found (set EDGETEE_BENCH_DIR to the bench/ "
+		    "directory)\n",
+		    who, gp);
+		return -1;
+	}
+	char expr[2 * PATH_MAX + 64];
+	snprintf(expr, sizeof(expr), "datafile='%s'; outbase='%s'", datafile, outbase);
+	char *argv[] = {"gnuplot", "-e", expr, gp, NULL};
+	pid_t pid;
+	int e = posix_spawnp(&pid, "gnuplot", NULL, NULL, argv, environ);
+	if (e) {
+		fprintf(stderr, "%s: cannot run gnuplot: %s\n", who, strerror(e));
+		return -1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		fprintf(stderr, "%s: gnuplot failed on %s\n", who, gp);
+		return -1;
+	}
+	printf("plots: %s.svg %s.png\n", outbase, outbase);
+	return 0;
 }

@@ -63,4 +63,15 @@ void bu_rmtree(const char *dir);
 /* A failed run is easier to understand with the daemon's last words. */
 void bu_dump_log_tail(const char *dir);
 
+/* Can path be written ("-" = stdout)? Checked up front, without creating it. */
+int bu_path_writable(const char *who, const char *path);
+
+/*
+ * Draw a figure: run gnuplot on bench/<script> (EDGETEE_BENCH_DIR overrides
+ * the directory) with datafile and outbase set; it writes outbase.svg and
+ * outbase.png. 0, or -1 with a one-line message.
+ */
+int bu_gnuplot(const char *who, const char *script, const char *datafile,
+	       const char *outbase);
+
 #endif
