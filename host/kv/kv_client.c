@@ -288,6 +288,12 @@ const char *kvc_strerror(TEEC_Result r)
 		return "the TA died";
 	case TEEC_ERROR_BUSY:
 		return "busy";
+	case TEEC_ERROR_STORAGE_NO_SPACE:
+		return "trusted storage is full";
+	case TEEC_ERROR_STORAGE_NOT_AVAILABLE:
+		return "trusted storage not available";
+	case 0xF0100001: /* TEE_ERROR_CORRUPT_OBJECT */
+		return "trusted storage object corrupt";
 	default:
 		return "TEE error";
 	}

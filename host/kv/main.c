@@ -1,7 +1,8 @@
 /*
  * edgetee-kv: command-line client of the key-value store TA. One command
  * per run; the TA instance is kept alive, so keys stay between runs for as
- * long as the TEE instance runs. Errors are one line on stderr and a
+ * long as the TEE instance runs, and with --persistent in GP trusted
+ * storage across restarts of the instance. Errors are one line on stderr and a
  * non-zero exit status (1 failure, 2 usage).
  */
 #include <ctype.h>
@@ -17,24 +18,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: edgetee-kv [--transport whole|partial|temp] [--persistent] "
-		   "COMMAND [ARGS]\n"
-		   "\n"
-		   "  Talk to the key-value store TA of the running instance\n"
-		   "  (EDGETEE_SOCKET selects it; start one with `edgetee up`).\n"
-		   "\n"
-		   "Commands:\n"
-		   "  put KEY VALUE   store VALUE under KEY (VALUE '-' reads stdin)\n"
-		   "  get KEY         write the value of KEY to stdout\n"
-		   "  del KEY         remove KEY\n"
-		   "  list            print every key, one per line\n"
-		   "  count           print the number of keys\n"
-		   "\n"
-		   "Options:\n"
-		   "  --transport T   how buffers reach the TA: whole or partial shared\n"
-		   "                  memory, or temporary memrefs (default whole)\n"
-		   "  --persistent    use the table kept in trusted storage (needs GP\n"
-		   "                  Trusted Storage; not available in this build)\n");
+	fprintf(f,
+		"usage: edgetee-kv [--transport whole|partial|temp] [--persistent] "
+		"COMMAND [ARGS]\n"
+		"\n"
+		"  Talk to the key-value store TA of the running instance\n"
+		"  (EDGETEE_SOCKET selects it; start one with `edgetee up`).\n"
+		"\n"
+		"Commands:\n"
+		"  put KEY VALUE   store VALUE under KEY (VALUE '-' reads stdin)\n"
+		"  get KEY         write the value of KEY to stdout\n"
+		"  del KEY         remove KEY\n"
+		"  list            print every key, one per line\n"
+		"  count           print the number of keys\n"
+		"\n"
+		"Options:\n"
+		"  --transport T   how buffers reach the TA: whole or partial shared\n"
+		"                  memory, or temporary memrefs (default whole)\n"
+		"  --persistent    use the table kept in trusted storage: it survives\n"
+		"                  restarts of the instance, and a change is durable\n"
+		"                  once the command returns\n");
 }
 
 static const char *prog = "edgetee-kv";
@@ -208,16 +211,11 @@ int main(int argc, char **argv)
 	struct kvc c;
 	TEEC_Result r = kvc_open(&c, NULL, tr, flags);
 	if (r != TEEC_SUCCESS) {
-		if (r == TEEC_ERROR_NOT_SUPPORTED && (flags & KV_OPEN_PERSISTENT))
-			fprintf(stderr,
-				"%s: persistent mode needs GP Trusted Storage (not "
-				"available in this build)\n",
-				prog);
-		else
-			fprintf(stderr,
-				"%s: cannot open a session with the kvstore TA: %s "
-				"(0x%08x, origin %u)\n",
-				prog, kvc_strerror(r), r, c.origin);
+		fprintf(stderr,
+			"%s: cannot open a session with the kvstore TA%s: %s "
+			"(0x%08x, origin %u)\n",
+			prog, (flags & KV_OPEN_PERSISTENT) ? " (persistent table)" : "",
+			kvc_strerror(r), r, c.origin);
 		return 1;
 	}
 	int rc = 0;

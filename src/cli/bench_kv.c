@@ -12,6 +12,11 @@
  * Transports: whole, partial and temporary shared memory through the
  * kvstore TA of a private instance, and REE: the same table code linked
  * into this process (malloc instead of TEE_Malloc), no TEE at all.
+ *
+ * --persistent adds PUT, GET and DEL on the TA's persistent table (GP
+ * trusted storage: every PUT and DEL is durable before it is answered) on
+ * each transport (whole only with --quick), reported apart as
+ * <op>_<shm>_persistent_*.
  */
 #define _GNU_SOURCE
 #include <cjson/cJSON.h>
@@ -84,6 +89,9 @@ struct sweep {
 };
 
 static struct sweep res[W_COUNT][T_COUNT];
+/* The persistent table: PUT, GET, DEL on the TEE transports. */
+#define W_PERSIST 3
+static struct sweep res_p[W_PERSIST][T_COUNT];
 
 struct cfg {
 	unsigned ops;	   /* per run */
@@ -368,9 +376,9 @@ static void bar_end(void)
 
 /* ---- a sweep: double the rate until throughput saturates -------------------- */
 
-static int sweep(const struct cfg *c, struct target *g, int w, int t, int idx, int total)
+static int sweep(const struct cfg *c, struct target *g, int w, struct sweep *s,
+		 const char *tname, int idx, int total)
 {
-	struct sweep *s = &res[w][t];
 	struct bu_samples lat;
 	if (bu_samples_init(&lat, (size_t)c->ops * c->reps))
 		return -1;
@@ -378,7 +386,7 @@ static int sweep(const struct cfg *c, struct target *g, int w, int t, int idx, i
 	s->n = 0;
 	s->sat = 0;
 	for (double rate = c->start_rate; rate <= MAX_RATE && s->n < MAX_PTS; rate *= 2) {
-		bar(idx, total, wl_name[w], tr_name[t], rate);
+		bar(idx, total, wl_name[w], tname, rate);
 		struct point pt;
 		/* Values are compared at the first point only: a memcmp per GET
 		 * would be a large part of the REE's own cost at saturation. */
@@ -461,6 +469,43 @@ static int batched_get(struct target *g)
 	return reset(g);
 }
 
+/* ---- the persistent table ------------------------------------------------------ */
+
+/*
+ * PUT, GET, DEL on a persistent session of transport t (same plans and
+ * open-loop points as the in-memory table). The table is cleared before
+ * and after, so the instance's storage holds nothing afterwards.
+ */
+static int persistent_sweeps(const struct cfg *c, struct target *g, const char *sock,
+			     int t, int *idx, int total)
+{
+	TEEC_Result r =
+	    kvc_open(&g->kvc, sock, (enum kvc_transport)(t - 1), KV_OPEN_PERSISTENT);
+	if (r != TEEC_SUCCESS) {
+		fprintf(stderr,
+			"edgetee bench kv: cannot open the persistent table: 0x%08x "
+			"(origin %u)\n",
+			r, g->kvc.origin);
+		return -1;
+	}
+	char name[32];
+	snprintf(name, sizeof(name), "%s/p", tr_name[t]);
+	int rc = reset(g);
+	/* Warm up, unmeasured: the storage service's first commits. */
+	struct plan_op put = {OP_PUT, 0}, del = {OP_DEL, 0};
+	for (uint64_t end = et_now_ns() + 100000000ull; !rc && et_now_ns() < end;) {
+		put.off = del.off = rand_offset();
+		rc = do_op(g, &put, 0) || do_op(g, &del, 0);
+	}
+	if (rc)
+		fprintf(stderr, "edgetee bench kv: persistent warm-up failed\n");
+	for (int w = 0; w < W_PERSIST && !rc; w++)
+		rc = sweep(c, g, w, &res_p[w][t], name, (*idx)++, total);
+	kvc_clear(&g->kvc);
+	kvc_close(&g->kvc);
+	return rc;
+}
+
 /* ---- the private instance ------------------------------------------------------ */
 
 /* ---- report ------------------------------------------------------------------ */
@@ -514,6 +559,28 @@ static void report(const struct cfg *c)
 		       res[W_GET][T_REE].sat / batch_ops_s);
 	printf("(batch of 64: %d GETs per invocation, partial shm, closed loop)\n",
 	       BATCH_OPS);
+	int any_p = 0;
+	for (int w = 0; w < W_PERSIST; w++)
+		for (int t = T_WHOLE; t < T_COUNT; t++)
+			any_p |= res_p[w][t].n > 0;
+	if (any_p) {
+		printf("\nPersistent table (GP trusted storage; PUT and DEL durable "
+		       "before the reply):\n");
+		printf("%-6s | %-12s | %14s | %10s | %10s | %8s\n", "op", "transport",
+		       "sat. op/s", "p50 µs", "p99 µs", "mem/pers");
+		for (int w = 0; w < W_PERSIST; w++) {
+			for (int t = T_WHOLE; t < T_COUNT; t++) {
+				const struct sweep *s = &res_p[w][t];
+				if (!s->n)
+					continue;
+				printf(
+				    "%-6s | %-12s | %14.0f | %10.2f | %10.2f | %7.2fx\n",
+				    wl_name[w], tr_label[t], s->sat, s->pt[0].p50_us,
+				    s->pt[0].p99_us,
+				    s->sat > 0 ? res[w][t].sat / s->sat : 0);
+			}
+		}
+	}
 	printf("\nTargets (REE saturation / TEE saturation, whole shared memory):\n");
 	for (int w = 0; w < 2; w++) {
 		int ww = w ? W_PUT : W_GET;
@@ -562,6 +629,22 @@ static int write_json(const struct cfg *c)
 				cJSON_AddNumberToObject(p, "p99_us", r3(s->pt[i].p99_us));
 				cJSON_AddItemToArray(curves, p);
 			}
+		}
+	}
+	for (int w = 0; w < W_PERSIST; w++) {
+		for (int t = T_WHOLE; t < T_COUNT; t++) {
+			const struct sweep *s = &res_p[w][t];
+			if (!s->n)
+				continue;
+			snprintf(k, sizeof(k), "%s_%s_persistent_sat_ops", wl_name[w],
+				 tr_name[t]);
+			cJSON_AddNumberToObject(o, k, round(s->sat));
+			snprintf(k, sizeof(k), "%s_%s_persistent_p50_us", wl_name[w],
+				 tr_name[t]);
+			cJSON_AddNumberToObject(o, k, r3(s->pt[0].p50_us));
+			snprintf(k, sizeof(k), "%s_%s_persistent_p99_us", wl_name[w],
+				 tr_name[t]);
+			cJSON_AddNumberToObject(o, k, r3(s->pt[0].p99_us));
 		}
 	}
 	cJSON_AddNumberToObject(o, "GET_batch64_sat_ops", round(batch_ops_s));
@@ -651,7 +734,11 @@ static void usage(FILE *f)
 	    "                  and every curve point\n"
 	    "  --plot DIR      write DIR/kv.dat and draw DIR/kv.svg and DIR/kv.png\n"
 	    "                  (gnuplot, bench/kv.gp; EDGETEE_BENCH_DIR overrides)\n"
-	    "  --persistent    the persistent table (needs GP Trusted Storage)\n");
+	    "  --persistent    also PUT, GET and DEL on the persistent table (GP "
+	    "trusted\n"
+	    "                  storage; every PUT/DEL durable before it is answered)\n"
+	    "                  on each transport (--quick: whole only); JSON keys\n"
+	    "                  <op>_<shm>_persistent_sat_ops, _p50_us, _p99_us\n");
 }
 
 static int parse_num(const char *s, double lo, double hi, double *out)
@@ -748,11 +835,6 @@ int bench_kv(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	if (persistent) {
-		fprintf(stderr, "edgetee bench kv: persistent mode needs GP Trusted "
-				"Storage (not available in this build)\n");
-		return 1;
-	}
 	c.start_rate = start ? start : c.full ? 1 : c.quick ? 4096 : 1024;
 	c.nproc = sysconf(_SC_NPROCESSORS_ONLN);
 	if (bu_ta_path("edgetee bench kv", (const char *const[]){KVSTORE_TA_UUID_STR}, 1,
@@ -800,12 +882,14 @@ int bench_kv(int argc, char **argv)
 	c.busy_pct = bu_busy_pct();
 	bar_on = isatty(STDERR_FILENO);
 	int total = W_COUNT * T_COUNT, idx = 0;
+	if (persistent)
+		total += W_PERSIST * (c.quick ? 1 : T_COUNT - 1);
 
 	/* REE first, while no TEE process competes for a CPU. */
 	g.ree = 1;
 	kv_init(&g.table, &ree_allocator);
 	for (int w = 0; w < W_COUNT; w++)
-		if (sweep(&c, &g, w, T_REE, idx++, total))
+		if (sweep(&c, &g, w, &res[w][T_REE], tr_name[T_REE], idx++, total))
 			goto out;
 	kv_clear(&g.table);
 	g.ree = 0;
@@ -848,7 +932,7 @@ int bench_kv(int argc, char **argv)
 			}
 		}
 		for (int w = 0; w < W_COUNT; w++) {
-			if (sweep(&c, &g, w, t, idx++, total)) {
+			if (sweep(&c, &g, w, &res[w][t], tr_name[t], idx++, total)) {
 				kvc_close(&g.kvc);
 				goto out;
 			}
@@ -860,6 +944,9 @@ int bench_kv(int argc, char **argv)
 		}
 		kvc_clear(&g.kvc);
 		kvc_close(&g.kvc);
+		if (persistent && (t == T_WHOLE || !c.quick) &&
+		    persistent_sweeps(&c, &g, sock, t, &idx, total))
+			goto out;
 	}
 	rc = 0;
 out:

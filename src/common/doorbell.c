@@ -176,9 +176,12 @@ int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
 	uint64_t cap = 4 * s->max;
 	uint64_t w = waited < cap ? waited : cap;
 	s->avg_ns = s->avg_ns - s->avg_ns / 8 + w / 8;
-	uint64_t want = 2 * s->avg_ns + 1000;
-	if (want <= s->max) {
-		s->budget = want;
+	/* Spin while answers come within the budget on average, for up to
+	 * twice the average; both peers asleep (each answer a wake-up of a
+	 * few tens of µs) must still find their way back to spinning. */
+	if (s->avg_ns <= s->max) {
+		uint64_t want = 2 * s->avg_ns + 1000;
+		s->budget = want < s->max ? want : s->max;
 		s->slow = 0;
 	} else if (++s->slow >= 16) {
 		s->budget = s->max; /* probe */

@@ -95,6 +95,13 @@ static int read_op(const unsigned char *p, size_t len, size_t *off, struct kvb_o
 	return 0;
 }
 
+int kvb_next_op(const void *req, size_t len, size_t *off, struct kvb_opv *o)
+{
+	if (!req || *off < KVB_HDR || *off >= len)
+		return -1;
+	return read_op(req, len, off, o);
+}
+
 int kvb_validate(const void *req, size_t len, uint32_t *count)
 {
 	const unsigned char *p = req;

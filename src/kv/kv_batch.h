@@ -63,6 +63,9 @@ struct kvb_opv {
 
 /* Check a whole request; 0 and its op count, or -1 if malformed. */
 int kvb_validate(const void *req, size_t len, uint32_t *count);
+/* Walk a validated request: *off = KVB_HDR first; 0 and the op at *off
+ * (then *off is past it), or -1 at the end or on a malformed op. */
+int kvb_next_op(const void *req, size_t len, size_t *off, struct kvb_opv *o);
 
 /*
  * Run a request against a table and write the response. Returns 0 with

@@ -6,7 +6,9 @@
  * need no lock.
  *
  * Two tables: the in-memory one, and the persistent one of --persistent
- * sessions, which this build cannot open (see kv_persist.h).
+ * sessions, loaded from GP trusted storage when the first such session
+ * opens and committed there by every change before it is answered (see
+ * kv_persist.h: one object per chain, a journal for multi-chain batches).
  */
 #include <string.h>
 #include <tee_internal_api.h>
@@ -142,9 +144,10 @@ static TEE_Result from_kv(enum kv_status s)
 /* ---- persistence around a change ------------------------------------------ */
 
 /*
- * A change of a persistent store touches one chain: keep that chain's old
- * image, apply the change, commit the chain; if the commit fails, put the
- * old image back, so memory always matches what storage holds.
+ * A change of a persistent store touches one chain (a batch: several):
+ * keep each chain's old image, apply the change, commit the chains; if the
+ * commit fails, put the old images back, so memory always matches what
+ * storage holds.
  */
 struct undo {
 	void *img;
@@ -152,18 +155,40 @@ struct undo {
 	uint32_t chain;
 };
 
+static TEE_Result undo_save_chain(struct store *s, uint32_t chain, struct undo *u)
+{
+	u->chain = chain;
+	u->len = kv_chain_encode(&s->t, chain, NULL, 0);
+	u->img = TEE_Malloc(u->len, TEE_MALLOC_NO_FILL);
+	if (!u->img)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	kv_chain_encode(&s->t, chain, u->img, u->len);
+	return TEE_SUCCESS;
+}
+
 static TEE_Result undo_save(struct store *s, const void *key, size_t klen, struct undo *u)
 {
 	u->img = NULL;
 	if (!s->p)
 		return TEE_SUCCESS;
-	u->chain = kv_chain_of(kv_hash(key, klen));
-	u->len = kv_chain_encode(&s->t, u->chain, NULL, 0);
-	u->img = TEE_Malloc(u->len, TEE_MALLOC_NO_FILL);
-	if (!u->img)
-		return TEE_ERROR_OUT_OF_MEMORY;
-	kv_chain_encode(&s->t, u->chain, u->img, u->len);
-	return TEE_SUCCESS;
+	return undo_save_chain(s, kv_chain_of(kv_hash(key, klen)), u);
+}
+
+/*
+ * Put a chain back to its saved image. The chain is emptied first (loading
+ * an empty image allocates nothing), so the old nodes get the room the new
+ * ones held: a value that fit in the table but not in its commit image
+ * (OUT_OF_MEMORY) is undone without needing more memory. If even that
+ * fails, memory and storage disagree: end the instance rather than serve a
+ * wrong table.
+ */
+static void undo_restore(struct store *s, const struct undo *u, TEE_Result why)
+{
+	unsigned char empty[12] = {'K', 'V', 'C', '1'};
+	empty[4] = (unsigned char)u->chain;
+	kv_chain_load(&s->t, u->chain, empty, sizeof(empty));
+	if (kv_chain_load(&s->t, u->chain, u->img, u->len) != KV_OK)
+		TEE_Panic(why);
 }
 
 static TEE_Result undo_commit(struct store *s, struct undo *u, TEE_Result r)
@@ -172,10 +197,8 @@ static TEE_Result undo_commit(struct store *s, struct undo *u, TEE_Result r)
 		return r;
 	if (r == TEE_SUCCESS) {
 		r = kv_persist_commit(s->p, &s->t, u->chain);
-		/* If even the old image cannot be restored, memory and storage
-		 * disagree: end the instance rather than serve a wrong table. */
-		if (r != TEE_SUCCESS && kv_chain_load(&s->t, u->chain, u->img, u->len))
-			TEE_Panic(r);
+		if (r != TEE_SUCCESS)
+			undo_restore(s, u, r);
 	}
 	TEE_Free(u->img);
 	return r;
@@ -284,14 +307,66 @@ static TEE_Result cmd_count(struct store *s, uint32_t types, TEE_Param p[4])
  * shared memory that the client changes while the TA reads it, and the
  * checks must hold for the bytes that are executed.
  */
+/* The chains a batch may change (those of its PUTs and DELs), with their
+ * images before it runs; *n = how many. */
+static TEE_Result batch_save(struct store *s, const void *req, size_t len, struct undo *u,
+			     size_t *n)
+{
+	uint8_t seen[KV_CHAINS];
+	memset(seen, 0, sizeof(seen));
+	size_t off = KVB_HDR;
+	struct kvb_opv o;
+	*n = 0;
+	while (!kvb_next_op(req, len, &off, &o)) {
+		if (o.op == KVB_GET)
+			continue;
+		uint32_t c = kv_chain_of(kv_hash(o.key, o.klen));
+		if (seen[c])
+			continue;
+		seen[c] = 1;
+		TEE_Result r = undo_save_chain(s, c, &u[*n]);
+		if (r != TEE_SUCCESS)
+			return r;
+		(*n)++;
+	}
+	return TEE_SUCCESS;
+}
+
+/* Did the batch change this chain (so that it must be committed)? */
+static int chain_changed(const struct store *s, const struct undo *u)
+{
+	size_t len = kv_chain_encode(&s->t, u->chain, NULL, 0);
+	if (len != u->len)
+		return 1;
+	void *now = TEE_Malloc(len, TEE_MALLOC_NO_FILL);
+	if (!now)
+		return 1;
+	kv_chain_encode(&s->t, u->chain, now, len);
+	int d = TEE_MemCompare(now, u->img, len) != 0;
+	TEE_Free(now);
+	return d;
+}
+
+/* Commit a batch that ran on a persistent store, all chains in one atomic
+ * step (kv_persist_commit_set); on failure restore every chain. */
+static TEE_Result batch_commit(struct store *s, struct undo *u, size_t n)
+{
+	uint32_t changed[KV_CHAINS] = {0};
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (chain_changed(s, &u[i]))
+			changed[nc++] = u[i].chain;
+	TEE_Result r = kv_persist_commit_set(s->p, &s->t, changed, nc);
+	if (r != TEE_SUCCESS)
+		for (size_t i = 0; i < n; i++)
+			undo_restore(s, &u[i], r);
+	return r;
+}
+
 static TEE_Result cmd_batch(struct store *s, uint32_t types, TEE_Param p[4])
 {
 	if (!types_are(types, "io--"))
 		return TEE_ERROR_BAD_PARAMETERS;
-	/* A multi-chain batch needs a storage transaction: left to the storage
-	 * work together with kv_persist. */
-	if (s->p)
-		return TEE_ERROR_NOT_SUPPORTED;
 	size_t len = p[0].memref.size;
 	uint32_t count;
 	if (len < KVB_HDR)
@@ -301,9 +376,15 @@ static TEE_Result cmd_batch(struct store *s, uint32_t types, TEE_Param p[4])
 		return TEE_ERROR_OUT_OF_MEMORY;
 	TEE_MemMove(req, p[0].memref.buffer, len);
 	TEE_Result r = TEE_SUCCESS;
-	size_t out_len = 0;
+	size_t out_len = 0, nu = 0;
+	struct undo *u = NULL;
 	if (kvb_validate(req, len, &count)) {
 		r = TEE_ERROR_BAD_PARAMETERS;
+	} else if (s->p &&
+		   !(u = TEE_Malloc(KV_CHAINS * sizeof(*u), TEE_MALLOC_FILL_ZERO))) {
+		r = TEE_ERROR_OUT_OF_MEMORY;
+	} else if (s->p && (r = batch_save(s, req, len, u, &nu)) != TEE_SUCCESS) {
+		/* out of memory for the old images: nothing ran */
 	} else {
 		int e = kvb_execute(&s->t, req, len, p[1].memref.buffer, p[1].memref.size,
 				    &out_len);
@@ -311,8 +392,13 @@ static TEE_Result cmd_batch(struct store *s, uint32_t types, TEE_Param p[4])
 			r = TEE_ERROR_SHORT_BUFFER;
 		else if (e)
 			r = TEE_ERROR_BAD_PARAMETERS;
+		else if (s->p)
+			r = batch_commit(s, u, nu);
 		p[1].memref.size = out_len;
 	}
+	for (size_t i = 0; u && i < nu; i++)
+		TEE_Free(u[i].img);
+	TEE_Free(u);
 	TEE_Free(req);
 	return r;
 }

@@ -18,8 +18,10 @@
 
 /*
  * OpenSession: no parameters, or [0] VALUE_INPUT a = KV_OPEN_* flags.
- * KV_OPEN_PERSISTENT selects the table kept in GP trusted storage; this
- * build has no trusted storage and answers TEE_ERROR_NOT_SUPPORTED.
+ * KV_OPEN_PERSISTENT selects the table kept in GP trusted storage (loaded
+ * when the first such session opens; every PUT, DEL, BATCH and CLEAR on it
+ * is durable when it is answered, a BATCH all or nothing across chains).
+ * Its errors are the storage's (e.g. CORRUPT_OBJECT, STORAGE_NO_SPACE).
  */
 #define KV_OPEN_PERSISTENT 0x1u
 
