@@ -1,12 +1,19 @@
 /*
  * edgetee iperf: iperfTZ, an iperf3-compatible network test whose data path
- * runs inside a TA through the GP TEE Sockets API. The control connection
- * (cookie, parameters, state bytes, results) is spoken natively here; each
+ * runs inside a TA through the GP TEE Sockets API. The control protocol
+ * (cookie, parameters, state bytes, results) is spoken here; each
  * data stream is one session to the iperfTZ TA, driven in time slices so
  * this process can report intervals and where the time went (TA, REE socket
  * service, world crossings, CPU of each process, RAPL energy). --ree runs
  * the same loop in this process as the baseline. A stock iperf3 can be the
  * peer in either direction.
+ *
+ * Server mode: the TA listens and accepts (edgetee's listen/accept
+ * extension of GP Sockets) and owns the control connection too; a bridge
+ * thread here proxies its bytes to one end of a socketpair with the TA's
+ * CTRL_SEND / CTRL_RECV, so the control protocol code below reads and
+ * writes a plain fd in both modes. TCP data streams are accepted, checked
+ * (cookie) and run by the TA; UDP streams and --ree stay native.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -35,10 +42,11 @@
 #include "iperf_dp.h"
 #include "iperf_sys.h"
 
-#define RING	      64	   /* interval snapshots kept per stream */
-#define SLICE_MAX_NS  250000000ull /* longest RUN: bounds reaction time */
-#define DRAIN_IDLE_US 50000	   /* receiver drain: stop after this idle */
-#define CTRL_TIMEOUT  30000	   /* ms to wait for a control message */
+#define RING		   64		/* interval snapshots kept per stream */
+#define SLICE_MAX_NS	   250000000ull /* longest RUN: bounds reaction time */
+#define SLICE_TA_SERVER_NS 20000000ull	/* the same, TA server (see serve_one) */
+#define DRAIN_IDLE_US	   50000	/* receiver drain: stop after this idle */
+#define CTRL_TIMEOUT	   30000	/* ms to wait for a control message */
 
 struct opts {
 	int server, one_off, reverse, udp, json, ree, parallel;
@@ -129,7 +137,8 @@ static void usage(FILE *f)
 		"loop) runs in the iperfTZ TA over the GP TEE Sockets API; a stock\n"
 		"iperf3 can be the peer either way.\n"
 		"\n"
-		"  -s, --server          run as server\n"
+		"  -s, --server          run as server (the TA listens and accepts;\n"
+		"                        UDP streams run natively)\n"
 		"  -c, --client HOST     run as client, connecting to HOST\n"
 		"  -p, --port PORT       server port (default 5201)\n"
 		"  -t, --time SECONDS    test length (default 10)\n"
@@ -816,12 +825,13 @@ static void test_free(struct test *t)
 	t->top = NULL;
 }
 
-/* Interval length and the slice quantum (a divisor of it, ≤ 250 ms). */
-static void set_timing(struct test *t, double interval, double duration)
+/* Interval length and the slice quantum (a divisor of it, ≤ slice_max). */
+static void set_timing(struct test *t, double interval, double duration,
+		       uint64_t slice_max)
 {
 	t->interval_ns = (uint64_t)(interval * 1e9);
 	uint64_t base = t->interval_ns ? t->interval_ns : 1000000000ull;
-	uint64_t k = (base + SLICE_MAX_NS - 1) / SLICE_MAX_NS;
+	uint64_t k = (base + slice_max - 1) / slice_max;
 	t->q_ns = base / (k ? k : 1);
 	t->end_rel = (uint64_t)(duration * 1e9);
 }
@@ -894,7 +904,7 @@ static int run_client(const struct opts *o)
 	t->rate = o->rate_set ? o->rate : (o->udp ? IP3_UDP_RATE : 0);
 	t->num = o->num;
 	atomic_store(&t->left, o->num);
-	set_timing(t, o->interval, o->num ? 0 : o->time);
+	set_timing(t, o->interval, o->num ? 0 : o->time, SLICE_MAX_NS);
 
 	if (!o->ree) {
 		TEEC_Result r = TEEC_InitializeContext(NULL, &ctx);
@@ -1144,19 +1154,272 @@ static int udp_accept(int port, int ms, char *err, size_t errlen)
 	return fd;
 }
 
-static int serve_one(const struct opts *o, int lfd)
+/* ---- server: the TA listens and accepts ------------------------------------------- */
+
+#define BRIDGE_IDLE_MS 5    /* control bridge: poll period when idle */
+#define BRIDGE_BUF     4096 /* control messages are small */
+/* TEE_ISOCKET_ERROR_TIMEOUT (tee_isocket.h, a TA-side header), as the TA
+ * returns it through libteec. */
+#define TA_SOCK_TIMEOUT 0xF1007003u
+
+/* The server session of the iperfTZ TA: owns the listener and the control
+ * connection; mu serializes its invocations (bridge and main thread). */
+struct tsrv {
+	TEEC_Context ctx;
+	TEEC_Session sess;
+	pthread_mutex_t mu;
+	int sp[2]; /* [0]: the control "fd" of serve_one, [1]: the bridge's */
+	pthread_t bridge;
+	int bridge_on;
+	atomic_int bridge_stop;
+};
+
+static TEEC_Result tsrv_invoke(struct tsrv *ts, uint32_t cmd, TEEC_Operation *op)
+{
+	uint32_t origin;
+	return TEEC_InvokeCommand(&ts->sess, cmd, op, &origin);
+}
+
+static TEEC_Result tsrv_ctrl_send(struct tsrv *ts, const void *buf, size_t n)
+{
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)buf;
+	op.params[0].tmpref.size = n;
+	op.params[1].value.a = CTRL_TIMEOUT;
+	return tsrv_invoke(ts, IPERF_CMD_CTRL_SEND, &op);
+}
+
+/* Forward what serve_one wrote to the control connection (call under mu). */
+static int tsrv_push(struct tsrv *ts, int *moved)
+{
+	char b[BRIDGE_BUF];
+	for (;;) {
+		ssize_t n = recv(ts->sp[1], b, sizeof(b), MSG_DONTWAIT);
+		if (n > 0) {
+			*moved = 1;
+			if (tsrv_ctrl_send(ts, b, (size_t)n) != TEEC_SUCCESS)
+				return -1;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+			return 0;
+		return -1; /* serve_one closed its end: the test is over */
+	}
+}
+
+/*
+ * The control bridge. Polling with timeout 0 keeps each TA invocation
+ * short: a blocking CTRL_RECV would hold the TA (whose entry points run
+ * one at a time) and stall the stream slices for its whole timeout.
+ */
+static void *tsrv_bridge(void *arg)
+{
+	struct tsrv *ts = arg;
+	char b[BRIDGE_BUF];
+	int peer_eof = 0;
+	while (!atomic_load(&ts->bridge_stop)) {
+		int moved = 0;
+		pthread_mutex_lock(&ts->mu);
+		int rc = tsrv_push(ts, &moved);
+		TEEC_Result r = TEEC_ERROR_GENERIC;
+		size_t got = 0;
+		if (rc == 0 && !peer_eof) {
+			TEEC_Operation op;
+			memset(&op, 0, sizeof(op));
+			op.paramTypes =
+			    TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_OUTPUT, TEEC_VALUE_INPUT,
+					     TEEC_NONE, TEEC_NONE);
+			op.params[0].tmpref.buffer = b;
+			op.params[0].tmpref.size = sizeof(b);
+			op.params[1].value.a = 0;
+			r = tsrv_invoke(ts, IPERF_CMD_CTRL_RECV, &op);
+			got = op.params[0].tmpref.size;
+		}
+		pthread_mutex_unlock(&ts->mu);
+		if (rc)
+			break;
+		if (!peer_eof && r == TEEC_SUCCESS && got == 0) {
+			peer_eof = 1; /* the client closed: pass the EOF on */
+			shutdown(ts->sp[1], SHUT_WR);
+		} else if (!peer_eof && r == TEEC_SUCCESS) {
+			moved = 1;
+			if (ip3_write_all(ts->sp[1], b, got))
+				break;
+		} else if (!peer_eof && r != TA_SOCK_TIMEOUT) {
+			shutdown(ts->sp[1], SHUT_WR); /* a reset is an end too */
+			peer_eof = 1;
+		}
+		if (!moved) {
+			struct pollfd pf = {.fd = ts->sp[1], .events = POLLIN};
+			poll(&pf, 1, BRIDGE_IDLE_MS);
+		}
+	}
+	/* Whatever ended the bridge, serve_one must not wait on a dead link. */
+	shutdown(ts->sp[1], SHUT_RDWR);
+	return NULL;
+}
+
+static int tsrv_start(struct tsrv *ts, int port)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->sp[0] = ts->sp[1] = -1;
+	pthread_mutex_init(&ts->mu, NULL);
+	TEEC_Result r = TEEC_InitializeContext(NULL, &ts->ctx);
+	if (r != TEEC_SUCCESS) {
+		fprintf(stderr, "edgetee iperf: cannot reach the TEE: 0x%08x\n", r);
+		return -1;
+	}
+	TEEC_UUID uuid = IPERF_TA_UUID;
+	uint32_t origin;
+	r = TEEC_OpenSession(&ts->ctx, &ts->sess, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
+			     &origin);
+	if (r != TEEC_SUCCESS) {
+		fprintf(stderr,
+			"edgetee iperf: cannot open a session to the iperfTZ TA: "
+			"0x%08x\n",
+			r);
+		TEEC_FinalizeContext(&ts->ctx);
+		return -1;
+	}
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes =
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_VALUE_OUTPUT);
+	op.params[0].value.a = (uint32_t)port;
+	r = tsrv_invoke(ts, IPERF_CMD_LISTEN, &op);
+	if (r != TEEC_SUCCESS) {
+		uint32_t e = op.params[3].value.b;
+		fprintf(stderr, "edgetee iperf: the TA cannot listen on port %d: %s\n",
+			port, e && e < 4096 ? strerror((int)e) : "error");
+		TEEC_CloseSession(&ts->sess);
+		TEEC_FinalizeContext(&ts->ctx);
+		return -1;
+	}
+	return 0;
+}
+
+static void tsrv_stop(struct tsrv *ts)
+{
+	TEEC_CloseSession(&ts->sess); /* closes the listener in the TA */
+	TEEC_FinalizeContext(&ts->ctx);
+	pthread_mutex_destroy(&ts->mu);
+}
+
+/* Wait for the next test's control connection (in the TA); returns the fd
+ * serve_one speaks the protocol on, -1 when interrupted or on an error. */
+static int tsrv_accept_ctrl(struct tsrv *ts)
+{
+	for (;;) {
+		if (interrupted)
+			return -1;
+		TEEC_Operation op;
+		memset(&op, 0, sizeof(op));
+		op.paramTypes =
+		    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+		/* Short waits, so Ctrl-C is noticed between them. */
+		op.params[0].value.a = 500;
+		TEEC_Result r = tsrv_invoke(ts, IPERF_CMD_ACCEPT_CTRL, &op);
+		if (r == TA_SOCK_TIMEOUT)
+			continue;
+		if (r != TEEC_SUCCESS) {
+			fprintf(stderr,
+				"edgetee iperf: accept in the TA failed: 0x%08x\n", r);
+			return -1;
+		}
+		break;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ts->sp))
+		return -1;
+	atomic_store(&ts->bridge_stop, 0);
+	if (pthread_create(&ts->bridge, NULL, tsrv_bridge, ts)) {
+		close(ts->sp[0]);
+		close(ts->sp[1]);
+		return -1;
+	}
+	ts->bridge_on = 1;
+	return ts->sp[0];
+}
+
+/* After serve_one closed its control fd: let the bridge flush, then close
+ * the control connection in the TA. */
+static void tsrv_end_test(struct tsrv *ts)
+{
+	if (ts->bridge_on) {
+		/* The bridge ends on its own at serve_one's EOF; this is for
+		 * a client that never closes. */
+		uint64_t until = dp_now_ns() + 2000000000ull;
+		struct timespec tw = {0, 5000000};
+		while (pthread_tryjoin_np(ts->bridge, NULL) == EBUSY) {
+			if (dp_now_ns() > until)
+				atomic_store(&ts->bridge_stop, 1);
+			nanosleep(&tw, NULL);
+		}
+		ts->bridge_on = 0;
+		close(ts->sp[1]);
+	}
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_NONE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+	tsrv_invoke(ts, IPERF_CMD_CTRL_CLOSE, &op);
+}
+
+/* Accept the test's n TCP data connections in the TA (it checks the
+ * cookies) and give each to a stream session of its own. */
+static int tsrv_streams(struct tsrv *ts, struct test *t, uint32_t flags, uint32_t window,
+			char *err, size_t errlen)
+{
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = t->cookie;
+	op.params[0].tmpref.size = IP3_COOKIE_SIZE;
+	op.params[1].value.a = (uint32_t)t->n;
+	op.params[1].value.b = CTRL_TIMEOUT;
+	pthread_mutex_lock(&ts->mu);
+	/* CREATE_STREAMS must be out before the TA blocks in accept. */
+	int moved = 0;
+	TEEC_Result r = tsrv_push(ts, &moved)
+			    ? TEEC_ERROR_COMMUNICATION
+			    : tsrv_invoke(ts, IPERF_CMD_ACCEPT_STREAMS, &op);
+	pthread_mutex_unlock(&ts->mu);
+	if (r != TEEC_SUCCESS) {
+		snprintf(err, errlen, "data streams did not arrive (TA: 0x%08x)", r);
+		return -1;
+	}
+	struct iperf_ta_open o = {
+	    .flags = flags, .blksize = t->blksize, .window = window, .rate_bps = t->rate};
+	for (int i = 0; i < t->n; i++) {
+		t->s[i].dp.id = ip3_stream_id(i);
+		if (dp_attach_ta(&ts->ctx, &t->s[i].dp, (uint32_t)i, &o, err, errlen))
+			return -1;
+		say("[%3d] data stream accepted in the iperfTZ TA\n", t->s[i].dp.id);
+	}
+	sys_instance_pids(IPERF_TA_UUID_STR, &t->ta_pid, &t->supp_pid);
+	return 0;
+}
+
+/* One test. ts: the TA listens, accepts and runs TCP streams; NULL: all
+ * native on lfd (--ree). */
+static int serve_one(const struct opts *o, int lfd, struct tsrv *ts)
 {
 	static struct test T;
 	struct test *t = &T;
 	char err[512] = "";
-	int ctrl = accept_timeout(lfd, -1);
+	int ctrl = ts ? tsrv_accept_ctrl(ts) : accept_timeout(lfd, -1);
 	if (ctrl < 0)
 		return interrupted ? 2 : 1;
 	test_init(t, o);
 	char lh[64], ph[64];
 	dp_describe(ctrl, lh, sizeof(lh), ph, sizeof(ph));
 	say("-----------------------------------------------------------\n");
-	say("Accepted connection from %s\n", ph);
+	if (ts)
+		say("Accepted connection in the iperfTZ TA\n");
+	else
+		say("Accepted connection from %s\n", ph);
 	if (ip3_read_all(ctrl, t->cookie, IP3_COOKIE_SIZE, CTRL_TIMEOUT)) {
 		snprintf(err, sizeof(err), "no cookie from the client");
 		goto fail;
@@ -1189,11 +1452,20 @@ static int serve_one(const struct opts *o, int lfd)
 		snprintf(err, sizeof(err), "unsupported block size %u", t->blksize);
 		goto fail;
 	}
-	set_timing(t, o->interval, p.time);
+	/* With the TA accepting, TEST_END reaches us through the TA, whose
+	 * entry points run one at a time: short slices let the control bridge
+	 * in quickly, so a sending server stops soon after the client's end. */
+	set_timing(t, o->interval, p.time,
+		   ts && !t->udp ? SLICE_TA_SERVER_NS : SLICE_MAX_NS);
 	ip3_send_state(ctrl, IP3_CREATE_STREAMS);
 	uint32_t flags = (t->udp ? IPERF_F_UDP : 0) | (t->sender ? IPERF_F_SENDER : 0) |
 			 (p.udp_counters_64bit ? IPERF_F_CTR64 : 0);
-	for (int i = 0; i < t->n; i++) {
+	if (ts && !t->udp) {
+		if (tsrv_streams(ts, t, flags, p.window, err, sizeof(err)))
+			goto fail;
+	}
+	/* UDP streams stay native: see run_server. */
+	for (int i = 0; i < t->n && !(ts && !t->udp); i++) {
 		int fd;
 		if (t->udp) {
 			fd = udp_accept(o->port, CTRL_TIMEOUT, err, sizeof(err));
@@ -1249,8 +1521,7 @@ static int serve_one(const struct opts *o, int lfd)
 	final_interval(t);
 	/* Closing the streams tells a receiving client that all was sent. */
 	for (int i = 0; i < t->n; i++)
-		if (t->s[i].dp.fd >= 0)
-			shutdown(t->s[i].dp.fd, SHUT_RDWR);
+		dp_shutdown(&t->s[i].dp);
 	struct ip3_results mine, peer;
 	if (ip3_send_state(ctrl, IP3_EXCHANGE_RESULTS)) {
 		snprintf(err, sizeof(err), "control connection lost");
@@ -1275,6 +1546,8 @@ static int serve_one(const struct opts *o, int lfd)
 	int st;
 	ip3_recv_state(ctrl, &st, 5000); /* IPERF_DONE, or the client just closes */
 	close(ctrl);
+	if (ts)
+		tsrv_end_test(ts);
 	json_print(t, NULL);
 	test_free(t);
 	return 0;
@@ -1282,32 +1555,54 @@ fail:
 	fprintf(stderr, "edgetee iperf: %s\n", err);
 	json_print(t, err);
 	close(ctrl);
+	if (ts)
+		tsrv_end_test(ts);
 	test_free(t);
 	return 1;
 }
 
 static int run_server(const struct opts *o)
 {
-	int lfd = listen_on(o->port, SOCK_STREAM);
-	if (lfd < 0) {
-		fprintf(stderr, "edgetee iperf: cannot listen on port %d: %s\n", o->port,
-			strerror(errno));
-		return 1;
+	/*
+	 * Default: the TA owns the TCP listener on the port (edgetee's
+	 * listen/accept extension) and accepts the control and data
+	 * connections. UDP data streams stay native: an iperf3 UDP stream
+	 * "connects" with a datagram to the server's port, which needs a bound,
+	 * unconnected UDP socket that learns its peer from recvfrom; GP's UDP
+	 * sockets are connected to a peer named at open.
+	 */
+	struct tsrv tsv, *ts = NULL;
+	int lfd = -1;
+	if (o->ree) {
+		lfd = listen_on(o->port, SOCK_STREAM);
+		if (lfd < 0) {
+			fprintf(stderr, "edgetee iperf: cannot listen on port %d: %s\n",
+				o->port, strerror(errno));
+			return 1;
+		}
+	} else {
+		if (tsrv_start(&tsv, o->port))
+			return 1;
+		ts = &tsv;
+		if (!o->json)
+			fprintf(stderr,
+				"edgetee iperf: server mode: TCP data path in the "
+				"iperfTZ TA (UDP streams run natively)\n");
 	}
-	if (!o->ree && !o->json)
-		fprintf(stderr, "edgetee iperf: server mode: the data path runs natively "
-				"(GP sockets cannot accept connections)\n");
 	int rc = 0;
 	for (;;) {
 		say("-----------------------------------------------------------\n");
 		say("Server listening on %d (test #1%s)\n", o->port,
 		    o->one_off ? ", one-off" : "");
 		say("-----------------------------------------------------------\n");
-		rc = serve_one(o, lfd);
+		rc = serve_one(o, lfd, ts);
 		if (o->one_off || interrupted || rc == 2)
 			break;
 	}
-	close(lfd);
+	if (ts)
+		tsrv_stop(ts);
+	else
+		close(lfd);
 	return interrupted ? 130 : (rc == 2 ? 1 : rc);
 }
 

@@ -83,6 +83,58 @@ int dp_open_ta(TEEC_Context *ctx, struct dp_stream *s, const struct iperf_ta_ope
 	return 0;
 }
 
+int dp_attach_ta(TEEC_Context *ctx, struct dp_stream *s, uint32_t index,
+		 const struct iperf_ta_open *o, char *err, size_t errlen)
+{
+	TEEC_UUID uuid = IPERF_TA_UUID;
+	uint32_t origin = 0;
+	s->ta = 1;
+	s->fd = -1;
+	s->flags = o->flags;
+	snprintf(s->local, sizeof(s->local), "(TA)");
+	snprintf(s->peer, sizeof(s->peer), "(accepted in the TA)");
+	TEEC_Result r = TEEC_OpenSession(ctx, &s->sess, &uuid, TEEC_LOGIN_PUBLIC, NULL,
+					 NULL, &origin);
+	if (r != TEEC_SUCCESS) {
+		snprintf(err, errlen,
+			 "cannot open a session to the iperfTZ TA: 0x%08x (%s)", r,
+			 tee_err(r));
+		return -1;
+	}
+	s->sess_open = 1;
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)o;
+	op.params[0].tmpref.size = sizeof(*o);
+	op.params[1].value.a = index;
+	r = TEEC_InvokeCommand(&s->sess, IPERF_CMD_ATTACH, &op, &origin);
+	if (r != TEEC_SUCCESS) {
+		snprintf(err, errlen, "the TA cannot take data stream %u: 0x%08x (%s)",
+			 index, r, tee_err(r));
+		TEEC_CloseSession(&s->sess);
+		s->sess_open = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void dp_shutdown(struct dp_stream *s)
+{
+	if (s->sess_open) {
+		/* CLOSE flushes the TX ring first, so nothing sent is lost. */
+		TEEC_Operation op;
+		memset(&op, 0, sizeof(op));
+		op.paramTypes =
+		    TEEC_PARAM_TYPES(TEEC_NONE, TEEC_NONE, TEEC_NONE, TEEC_NONE);
+		uint32_t origin;
+		TEEC_InvokeCommand(&s->sess, IPERF_CMD_CLOSE, &op, &origin);
+	}
+	if (s->fd >= 0)
+		shutdown(s->fd, SHUT_RDWR);
+}
+
 void dp_describe(int fd, char *local, size_t llen, char *peer, size_t plen)
 {
 	struct sockaddr_storage a;

@@ -1,7 +1,7 @@
 /*
  * Data path of `edgetee iperf`: one stream moved either by the iperfTZ TA
  * (a libteec session per stream; the TA's sockets go through the GP TEE
- * Sockets API) or natively in this process (--ree, and server mode) by the
+ * Sockets API) or natively in this process (--ree, server UDP) by the
  * same loop, ta/iperf/iperf_loop.c, over POSIX sockets.
  */
 #ifndef IPERF_DP_H
@@ -34,6 +34,12 @@ struct dp_stream {
 /* TA: open a session and connect the stream from inside the TA. */
 int dp_open_ta(TEEC_Context *ctx, struct dp_stream *s, const struct iperf_ta_open *o,
 	       char *err, size_t errlen);
+/* TA server side: open a session and make parked data connection `index`
+ * (accepted by the server session, IPERF_CMD_ACCEPT_STREAMS) its stream. */
+int dp_attach_ta(TEEC_Context *ctx, struct dp_stream *s, uint32_t index,
+		 const struct iperf_ta_open *o, char *err, size_t errlen);
+/* End the stream's connection (TCP: FIN) but keep its counters. */
+void dp_shutdown(struct dp_stream *s);
 /* Native client: connect (TCP: send the cookie; UDP: iperf3 handshake). */
 int dp_open_native(struct dp_stream *s, const struct iperf_ta_open *o, char *err,
 		   size_t errlen);

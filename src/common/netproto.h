@@ -50,6 +50,11 @@ enum et_net_type {
 	ET_NET_RECV,  /* up to len bytes into IN */
 	ET_NET_IOCTL, /* cmd; OUT: len bytes of argument */
 	ET_NET_ABORT, /* cancel the pending request; no reply */
+	/* edgetee extension (tee_tcpsocket_server.h): listening TCP sockets */
+	ET_NET_LISTEN, /* OUT: address, len incl. NUL (len 0: any); ipver, port;
+			  reply: handle, port = the bound port */
+	ET_NET_ACCEPT, /* handle = listener, deadline; reply as OPEN (handle,
+			  ring + memfd) */
 };
 
 struct et_net_hello {
@@ -78,7 +83,9 @@ struct et_net_rep {
 	uint32_t err;	 /* protocol error (errno, or TEE_ISOCKET_ERROR_HOSTNAME) */
 	uint32_t len;	 /* bytes sent / received */
 	uint32_t handle; /* OPEN */
-	uint32_t ring;	 /* OPEN: 1 = the reply carries the socket's ring memfd */
+	uint32_t ring;	 /* OPEN, ACCEPT: 1 = the reply carries the socket's ring memfd */
+	uint32_t port;	 /* LISTEN: the local port bound */
+	uint32_t pad;
 	uint64_t ree_ns; /* time the supplicant spent on this request */
 };
 

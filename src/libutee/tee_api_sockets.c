@@ -1,6 +1,9 @@
 /*
  * GP TEE Sockets API 1.0.x: the TEE_iSocket instances TEE_tcpSocket and
- * TEE_udpSocket, plus edgetee_socket_stats() (include/tee_socket_stats.h).
+ * TEE_udpSocket, plus edgetee_socket_stats() (include/tee_socket_stats.h)
+ * and the edgetee extension edgetee_tcp_listen/accept
+ * (include/tee_tcpsocket_server.h): a listener has no ring and only
+ * accepts; an accepted connection is adopted exactly like an opened one.
  *
  * The TA process is sandboxed (no socket()), so every call is a request to
  * edgetee-supplicant over the TA host's connection (fd 5, set up by the
@@ -44,6 +47,7 @@
 
 #include <tee_socket_stats.h>
 #include <tee_tcpsocket.h>
+#include <tee_tcpsocket_server.h>
 #include <tee_udpsocket.h>
 
 #include "doorbell.h"
@@ -61,6 +65,8 @@ struct utee_sock {
 	uint32_t magic;
 	uint32_t handle; /* the supplicant's */
 	uint8_t proto;
+	uint8_t listener;     /* edgetee_tcp_listen: accepts only, no ring */
+	uint16_t lport;	      /* listener: the bound port */
 	uint32_t proto_error; /* protocol error of the last call (errno) */
 	struct utee_sock *next;
 	/* TCP: the socket's ring; NULL = the request path */
@@ -492,6 +498,35 @@ static void ring_flush(struct utee_sock *s)
 	}
 }
 
+/*
+ * A socket the supplicant opened (or accepted) for us: map its ring if the
+ * reply carried one and list it. Consumes s and rfd.
+ */
+static TEE_Result sock_adopt(struct utee_sock *s, uint8_t proto, struct et_net_rep *p,
+			     int rfd, TEE_iSocketHandle *ctx, uint32_t *perr)
+{
+	s->magic = SOCK_MAGIC;
+	s->handle = p->handle;
+	s->proto = proto;
+	/* The supplicant serves a ring socket through its ring only: one we
+	 * cannot map is one we cannot use. */
+	if (p->ring && (rfd < 0 || ring_map(s, rfd))) {
+		struct et_net_req c = {.type = ET_NET_CLOSE, .handle = p->handle};
+		call(&c, p, 0);
+		free(s);
+		*perr = ENOMEM;
+		return TEE_ISOCKET_ERROR_OUT_OF_RESOURCES;
+	}
+	if (!p->ring && rfd >= 0)
+		close(rfd);
+	pthread_mutex_lock(&net_lock);
+	s->next = socks;
+	socks = s;
+	pthread_mutex_unlock(&net_lock);
+	*ctx = s;
+	return TEE_SUCCESS;
+}
+
 static TEE_Result sock_open(uint8_t proto, TEE_iSocketHandle *ctx,
 			    TEE_ipSocket_ipVersion ipv, const char *host, uint16_t port,
 			    uint32_t *perr)
@@ -532,26 +567,7 @@ static TEE_Result sock_open(uint8_t proto, TEE_iSocketHandle *ctx,
 		free(s);
 		return r;
 	}
-	s->magic = SOCK_MAGIC;
-	s->handle = p.handle;
-	s->proto = proto;
-	/* The supplicant serves a ring socket through its ring only: one we
-	 * cannot map is one we cannot use. */
-	if (p.ring && (rfd < 0 || ring_map(s, rfd))) {
-		struct et_net_req c = {.type = ET_NET_CLOSE, .handle = p.handle};
-		call(&c, &p, 0);
-		free(s);
-		*perr = ENOMEM;
-		return TEE_ISOCKET_ERROR_OUT_OF_RESOURCES;
-	}
-	if (!p.ring && rfd >= 0)
-		close(rfd);
-	pthread_mutex_lock(&net_lock);
-	s->next = socks;
-	socks = s;
-	pthread_mutex_unlock(&net_lock);
-	*ctx = s;
-	return TEE_SUCCESS;
+	return sock_adopt(s, proto, &p, rfd, ctx, perr);
 }
 
 static TEE_Result tcp_open(TEE_iSocketHandle *ctx, void *setup, uint32_t *protocolError)
@@ -612,6 +628,10 @@ static TEE_Result sock_send(TEE_iSocketHandle ctx, const void *buf, uint32_t *le
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
 	uint32_t total = *length, done = 0;
 	*length = 0;
+	if (s->listener) {
+		s->proto_error = ENOTCONN;
+		return TEE_ISOCKET_ERROR_PROTOCOL;
+	}
 	if (s->ring)
 		return ring_send(s, buf, total, length, timeout);
 	/* A datagram goes out whole or not at all. */
@@ -648,6 +668,11 @@ static TEE_Result sock_recv(TEE_iSocketHandle ctx, void *buf, uint32_t *length,
 	struct utee_sock *s = sock_check(ctx);
 	if (!s || !length || (!buf && *length))
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	if (s->listener) {
+		*length = 0;
+		s->proto_error = ENOTCONN;
+		return TEE_ISOCKET_ERROR_PROTOCOL;
+	}
 	if (s->ring)
 		return ring_recv(s, buf, length, timeout);
 	uint32_t want = *length > ET_NET_CHUNK ? ET_NET_CHUNK : *length;
@@ -686,7 +711,7 @@ static TEE_Result sock_ioctl(TEE_iSocketHandle ctx, uint32_t commandCode, void *
 	/* Generic commands (owner 0): GP defines none, so there is nothing to do. */
 	if (owner == 0)
 		return TEE_SUCCESS;
-	if (owner != s->proto)
+	if (owner != s->proto || s->listener)
 		return TEE_ERROR_NOT_SUPPORTED;
 	if (*length > ET_NET_HOST_MAX)
 		return TEE_ISOCKET_ERROR_LARGE_BUFFER;
@@ -722,6 +747,92 @@ TEE_Result edgetee_socket_stats(struct edgetee_socket_stats *out)
 			ring_counters(s->ring, out);
 	pthread_mutex_unlock(&net_lock);
 	return TEE_SUCCESS;
+}
+
+/* ---- edgetee extension: listening TCP sockets (tee_tcpsocket_server.h) ---- */
+
+TEE_Result edgetee_tcp_listen(const char *addr, uint16_t port, uint32_t ipVersion,
+			      TEE_iSocketHandle *listener, uint32_t *protocolError)
+{
+	if (!listener || !protocolError)
+		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	*listener = NULL;
+	*protocolError = 0;
+	if (ipVersion != TEE_IP_VERSION_DC && ipVersion != TEE_IP_VERSION_4 &&
+	    ipVersion != TEE_IP_VERSION_6)
+		return TEE_ERROR_BAD_PARAMETERS;
+	size_t hl = addr ? strnlen(addr, ET_NET_HOST_MAX) : 0;
+	if (hl >= ET_NET_HOST_MAX) {
+		*protocolError = TEE_ISOCKET_ERROR_HOSTNAME;
+		return TEE_ISOCKET_ERROR_PROTOCOL;
+	}
+	struct utee_sock *s = calloc(1, sizeof(*s));
+	if (!s)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	TEE_Result r = net_init();
+	if (r != TEE_SUCCESS) {
+		free(s);
+		return r;
+	}
+	if (hl)
+		memcpy(region + ET_NET_OUT, addr, hl + 1);
+	/* len 0 is "any address" to the supplicant */
+	struct et_net_req q = {.type = ET_NET_LISTEN,
+			       .len = hl ? (uint32_t)hl + 1 : 0,
+			       .proto = TEE_ISOCKET_PROTOCOLID_TCP,
+			       .ipver = ipVersion,
+			       .port = port};
+	struct et_net_rep p = {0};
+	r = call(&q, &p, 0);
+	if (r == TEE_SUCCESS)
+		r = p.ret;
+	if (r != TEE_SUCCESS) {
+		*protocolError = p.err;
+		free(s);
+		return r;
+	}
+	s->listener = 1;
+	s->lport = (uint16_t)p.port;
+	p.ring = 0; /* never one for a listener */
+	return sock_adopt(s, TEE_ISOCKET_PROTOCOLID_TCP, &p, -1, listener, protocolError);
+}
+
+TEE_Result edgetee_tcp_accept(TEE_iSocketHandle listener, TEE_iSocketHandle *conn,
+			      uint32_t timeout, uint32_t *protocolError)
+{
+	struct utee_sock *l = sock_check(listener);
+	if (!l || !conn || !protocolError)
+		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
+	*conn = NULL;
+	*protocolError = 0;
+	if (!l->listener)
+		return TEE_ERROR_BAD_PARAMETERS;
+	struct utee_sock *s = calloc(1, sizeof(*s));
+	if (!s)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	struct et_net_req q = {
+	    .type = ET_NET_ACCEPT, .handle = l->handle, .deadline = deadline_of(timeout)};
+	struct et_net_rep p = {0};
+	int rfd = -1;
+	/* Blocking like recv: ta_blocked set, cancellation sends ABORT. */
+	TEE_Result r = call_fd(&q, &p, timeout != 0, &rfd);
+	if (r == TEE_SUCCESS)
+		r = p.ret;
+	l->proto_error = p.err;
+	if (r != TEE_SUCCESS) {
+		if (rfd >= 0)
+			close(rfd);
+		*protocolError = p.err;
+		free(s);
+		return r;
+	}
+	return sock_adopt(s, TEE_ISOCKET_PROTOCOLID_TCP, &p, rfd, conn, protocolError);
+}
+
+uint16_t edgetee_tcp_listener_port(TEE_iSocketHandle listener)
+{
+	struct utee_sock *s = sock_check(listener);
+	return s && s->listener ? s->lport : 0;
 }
 
 static TEE_iSocket tcp_socket = {

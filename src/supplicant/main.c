@@ -11,7 +11,9 @@
  * and receiving into that region (src/common/netproto.h). Sockets are
  * non-blocking; a blocking request polls its socket together with the TA
  * connection, so an ET_NET_ABORT from the TA (cancellation) or the TA's
- * death ends the wait at once.
+ * death ends the wait at once. As an edgetee extension
+ * (tee_tcpsocket_server.h) a TA may also listen and accept: an accepted
+ * connection gets a ring like an opened one.
  *
  * A TCP socket gets a ring (struct et_net_ring) and two pump threads: the
  * TX pump drains what the TA wrote behind into the socket, the RX pump reads
@@ -79,6 +81,7 @@ struct conn {
 	int socks[MAX_SOCKS]; /* handle h is socks[h - 1]; -1 free */
 	uint8_t proto[MAX_SOCKS];
 	struct ring *rings[MAX_SOCKS]; /* TCP: its ring, else NULL */
+	uint8_t listening[MAX_SOCKS];  /* a listener (edgetee extension) */
 	int reply_fd;		       /* sent with the current reply, then closed */
 };
 
@@ -473,6 +476,14 @@ static void ring_config(void)
 	ring_tx_size = ring_rx_size = (uint32_t)v;
 }
 
+static int free_slot(struct conn *c)
+{
+	for (int i = 0; i < MAX_SOCKS; i++)
+		if (c->socks[i] < 0)
+			return i;
+	return -1;
+}
+
 static void do_open(struct conn *c, const struct et_net_req *q, struct et_net_rep *p)
 {
 	char host[ET_NET_HOST_MAX];
@@ -495,10 +506,7 @@ static void do_open(struct conn *c, const struct et_net_req *q, struct et_net_re
 		p->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
-	int slot = -1;
-	for (int i = 0; i < MAX_SOCKS && slot < 0; i++)
-		if (c->socks[i] < 0)
-			slot = i;
+	int slot = free_slot(c);
 	if (slot < 0) {
 		p->ret = TEE_ISOCKET_ERROR_OUT_OF_RESOURCES;
 		p->err = EMFILE;
@@ -558,6 +566,149 @@ static void do_open(struct conn *c, const struct et_net_req *q, struct et_net_re
 		break;
 	}
 	freeaddrinfo(res);
+}
+
+/*
+ * edgetee extension (tee_tcpsocket_server.h): a listening TCP socket. No
+ * ring: nothing but ACCEPT and CLOSE may be asked of it. Any address is
+ * "::" with IPV6_V6ONLY off (IPv4 too), falling back to 0.0.0.0 where the
+ * host has no IPv6, like iperf3's server.
+ */
+static void do_listen(struct conn *c, const struct et_net_req *q, struct et_net_rep *p)
+{
+	char host[ET_NET_HOST_MAX] = "";
+	if (q->len > ET_NET_HOST_MAX || q->ipver > TEE_IP_VERSION_6 || q->port > 65535) {
+		p->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
+	if (q->len) {
+		memcpy(host, c->region + ET_NET_OUT, q->len);
+		host[q->len - 1] = 0;
+	}
+	int slot = free_slot(c);
+	if (slot < 0) {
+		p->ret = TEE_ISOCKET_ERROR_OUT_OF_RESOURCES;
+		p->err = EMFILE;
+		return;
+	}
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
+			*res = NULL;
+	hints.ai_family = q->ipver == TEE_IP_VERSION_4	 ? AF_INET
+			  : q->ipver == TEE_IP_VERSION_6 ? AF_INET6
+							 : AF_UNSPEC;
+	char port[8];
+	snprintf(port, sizeof(port), "%u", q->port);
+	if (!host[0] && q->ipver != TEE_IP_VERSION_4)
+		hints.ai_family = AF_INET6; /* dual-stack "::" first */
+	int gai = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
+	if ((gai || !res) && !host[0] && q->ipver == TEE_IP_VERSION_DC) {
+		hints.ai_family = AF_INET;
+		gai = getaddrinfo(NULL, port, &hints, &res);
+	}
+	if (gai || !res) {
+		p->ret = TEE_ISOCKET_ERROR_PROTOCOL;
+		p->err = TEE_ISOCKET_ERROR_HOSTNAME;
+		return;
+	}
+	p->ret = TEE_ISOCKET_ERROR_PROTOCOL;
+	p->err = EADDRNOTAVAIL;
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		int fd =
+		    socket(a->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0 && !host[0] && a->ai_family == AF_INET6 &&
+		    q->ipver == TEE_IP_VERSION_DC) {
+			/* No IPv6 on this host: any IPv4 address instead. */
+			struct sockaddr_in v4 = {.sin_family = AF_INET,
+						 .sin_port = htons((uint16_t)q->port)};
+			fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+				    0);
+			if (fd >= 0 && (bind(fd, (struct sockaddr *)&v4, sizeof(v4)) ||
+					listen(fd, SOMAXCONN))) {
+				p->err = (uint32_t)errno;
+				close(fd);
+				fd = -1;
+			}
+			if (fd >= 0)
+				goto bound;
+			continue;
+		}
+		if (fd < 0) {
+			p->ret = map_errno(errno);
+			p->err = (uint32_t)errno;
+			continue;
+		}
+		int one = 1, zero = 0;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (a->ai_family == AF_INET6 && !host[0])
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		if (bind(fd, a->ai_addr, a->ai_addrlen) || listen(fd, SOMAXCONN)) {
+			p->ret = TEE_ISOCKET_ERROR_PROTOCOL;
+			p->err = (uint32_t)errno;
+			close(fd);
+			continue;
+		}
+	bound:;
+		struct sockaddr_storage ss;
+		socklen_t l = sizeof(ss);
+		uint16_t bport = 0;
+		if (getsockname(fd, (struct sockaddr *)&ss, &l) == 0)
+			bport = ntohs(ss.ss_family == AF_INET6
+					  ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					  : ((struct sockaddr_in *)&ss)->sin_port);
+		c->socks[slot] = fd;
+		c->proto[slot] = TEE_ISOCKET_PROTOCOLID_TCP;
+		c->listening[slot] = 1;
+		p->handle = (uint32_t)slot + 1;
+		p->port = bport;
+		p->ret = TEE_SUCCESS;
+		p->err = 0;
+		break;
+	}
+	freeaddrinfo(res);
+}
+
+/* One connection from a listener, served by a ring like an opened socket.
+ * Waits as a recv does: deadline, ABORT (cancellation) and TA death. */
+static void do_accept(struct conn *c, int lfd, const struct et_net_req *q,
+		      struct et_net_rep *p)
+{
+	int slot = free_slot(c);
+	if (slot < 0) {
+		p->ret = TEE_ISOCKET_ERROR_OUT_OF_RESOURCES;
+		p->err = EMFILE;
+		return;
+	}
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			c->socks[slot] = fd;
+			c->proto[slot] = TEE_ISOCKET_PROTOCOLID_TCP;
+			c->listening[slot] = 0;
+			c->rings[slot] = ring_new(c, fd);
+			p->ring = c->rings[slot] != NULL;
+			p->handle = (uint32_t)slot + 1;
+			p->ret = TEE_SUCCESS;
+			return;
+		}
+		/* A connection reset while queued is not the listener's error. */
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			p->ret = map_errno(errno);
+			p->err = (uint32_t)errno;
+			return;
+		}
+		if (q->deadline == 0) {
+			p->ret = TEE_ISOCKET_ERROR_TIMEOUT;
+			return;
+		}
+		TEE_Result w = wait_io(c, lfd, POLLIN, q->deadline);
+		if (w != TEE_SUCCESS) {
+			p->ret = w;
+			return;
+		}
+	}
 }
 
 /* Send all of OUT[0, len) unless the deadline, an error or an abort stops it. */
@@ -714,12 +865,22 @@ static void handle(struct conn *c, const struct et_net_req *q, struct et_net_rep
 		do_open(c, q, p);
 		return;
 	}
+	if (q->type == ET_NET_LISTEN) {
+		do_listen(c, q, p);
+		return;
+	}
 	int fd = sock_get(c, q->handle);
 	if (fd < 0 || (q->type != ET_NET_CLOSE && q->len > ET_NET_CHUNK)) {
 		p->ret = TEE_ERROR_BAD_PARAMETERS;
 		return;
 	}
 	struct ring *ring = c->rings[q->handle - 1];
+	int listening = c->listening[q->handle - 1];
+	/* A listener only accepts; only a listener accepts. */
+	if (listening != (q->type == ET_NET_ACCEPT) && q->type != ET_NET_CLOSE) {
+		p->ret = TEE_ERROR_BAD_PARAMETERS;
+		return;
+	}
 	/* A ring socket's data moves through its ring only. */
 	if (ring && (q->type == ET_NET_SEND || q->type == ET_NET_RECV)) {
 		p->ret = TEE_ERROR_BAD_PARAMETERS;
@@ -733,7 +894,11 @@ static void handle(struct conn *c, const struct et_net_req *q, struct et_net_rep
 			close(fd);
 		c->socks[q->handle - 1] = -1;
 		c->rings[q->handle - 1] = NULL;
+		c->listening[q->handle - 1] = 0;
 		p->ret = TEE_SUCCESS;
+		break;
+	case ET_NET_ACCEPT:
+		do_accept(c, fd, q, p);
 		break;
 	case ET_NET_SEND:
 		do_send(c, fd, q, p);

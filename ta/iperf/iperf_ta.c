@@ -4,6 +4,15 @@
  * Sockets API (TEE_tcpSocket / TEE_udpSocket), so every byte crosses from
  * the TA to the REE socket service and back — the cost iperfTZ measures.
  * The sender/receiver loop itself is iperf_loop.c, shared with --ree.
+ *
+ * Server mode (iperf_ta.h) uses edgetee's listen/accept extension: the
+ * listener, the control connection and the accepted-but-unclaimed data
+ * connections live in instance memory (struct server), which every session
+ * of this single-instance TA sees; a stream session ATTACHes one of them
+ * and from then on is the same as a client stream. GP serializes the entry
+ * points of an instance, so several streams take turns in RUN slices, as
+ * in client mode with -P; a socket keeps moving data in the supplicant's
+ * ring pumps while its stream waits for its turn.
  */
 #include <string.h>
 #include <tee_internal_api.h>
@@ -13,6 +22,9 @@
 #ifdef __has_include
 #if __has_include(<tee_socket_stats.h>)
 #include <tee_socket_stats.h>
+#endif
+#if __has_include(<tee_tcpsocket_server.h>)
+#include <tee_tcpsocket_server.h>
 #endif
 #endif
 
@@ -28,6 +40,7 @@ struct stream {
 	TEE_iSocket *sock; /* TEE_tcpSocket or TEE_udpSocket */
 	TEE_iSocketHandle h;
 	int open;
+	int server; /* this session owns the server state (LISTEN) */
 	uint8_t *buf;
 	struct ipl_stream s;
 	TEE_Result last_error; /* of the failing socket call */
@@ -195,6 +208,192 @@ fail:
 	return r == TEE_SUCCESS ? TEE_ERROR_COMMUNICATION : r;
 }
 
+/* ---- server mode ------------------------------------------------------- */
+
+#ifdef EDGETEE_TCP_SERVER
+static struct {
+	TEE_iSocketHandle listener, ctrl;
+	TEE_iSocketHandle parked[IPERF_MAX_PARKED];
+} srv;
+
+static void srv_close_test(void)
+{
+	for (int i = 0; i < IPERF_MAX_PARKED; i++) {
+		if (srv.parked[i])
+			TEE_tcpSocket->close(srv.parked[i]);
+		srv.parked[i] = NULL;
+	}
+	if (srv.ctrl)
+		TEE_tcpSocket->close(srv.ctrl);
+	srv.ctrl = NULL;
+}
+
+static void srv_close_all(void)
+{
+	srv_close_test();
+	if (srv.listener)
+		TEE_tcpSocket->close(srv.listener);
+	srv.listener = NULL;
+}
+
+static TEE_Result cmd_listen(struct stream *st, uint32_t types, TEE_Param p[4])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_VALUE_OUTPUT) ||
+	    p[0].value.a == 0 || p[0].value.a > 65535)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (srv.listener)
+		return st->server ? TEE_SUCCESS : TEE_ERROR_BUSY;
+	uint32_t perr = 0;
+	/* All addresses, dual-stack, as a stock iperf3 server listens. */
+	TEE_Result r = edgetee_tcp_listen(NULL, (uint16_t)p[0].value.a, TEE_IP_VERSION_DC,
+					  &srv.listener, &perr);
+	p[3].value.a = r;
+	p[3].value.b = perr;
+	if (r != TEE_SUCCESS) {
+		EMSG("iperf: listen on port %u failed: 0x%x (protocol error %u)",
+		     p[0].value.a, r, perr);
+		srv.listener = NULL;
+		return r;
+	}
+	st->server = 1;
+	return TEE_SUCCESS;
+}
+
+static TEE_Result cmd_accept_ctrl(struct stream *st, uint32_t types, TEE_Param p[4])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE, TEE_PARAM_TYPE_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!st->server)
+		return TEE_ERROR_BAD_STATE;
+	srv_close_test();
+	uint32_t perr = 0;
+	return edgetee_tcp_accept(srv.listener, &srv.ctrl, p[0].value.a, &perr);
+}
+
+static TEE_Result cmd_ctrl_io(struct stream *st, uint32_t cmd, uint32_t types,
+			      TEE_Param p[4])
+{
+	int send = cmd == IPERF_CMD_CTRL_SEND;
+	uint32_t mt = send ? TEE_PARAM_TYPE_MEMREF_INPUT : TEE_PARAM_TYPE_MEMREF_OUTPUT;
+	if (types != TEE_PARAM_TYPES(mt, TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!st->server || !srv.ctrl)
+		return TEE_ERROR_BAD_STATE;
+	uint32_t timeout = p[1].value.a;
+	if (!send) {
+		uint32_t len = (uint32_t)p[0].memref.size;
+		TEE_Result r =
+		    TEE_tcpSocket->recv(srv.ctrl, p[0].memref.buffer, &len, timeout);
+		p[0].memref.size = r == TEE_SUCCESS ? len : 0;
+		return r;
+	}
+	/* Control messages are small: all of it, or the connection is dead. */
+	const uint8_t *b = p[0].memref.buffer;
+	uint32_t left = (uint32_t)p[0].memref.size;
+	while (left) {
+		uint32_t len = left;
+		TEE_Result r = TEE_tcpSocket->send(srv.ctrl, b, &len, timeout);
+		if (r != TEE_SUCCESS)
+			return r;
+		b += len;
+		left -= len;
+	}
+	return TEE_SUCCESS;
+}
+
+/* Read exactly n bytes within timeout_ms overall (the cookie). */
+static TEE_Result recv_exact(TEE_iSocketHandle h, uint8_t *b, uint32_t n,
+			     uint32_t timeout_ms)
+{
+	TEE_Time t0, now;
+	TEE_GetSystemTime(&t0);
+	while (n) {
+		TEE_GetSystemTime(&now);
+		uint32_t el = (now.seconds - t0.seconds) * 1000u + now.millis - t0.millis;
+		if (el >= timeout_ms)
+			return TEE_ISOCKET_ERROR_TIMEOUT;
+		uint32_t len = n;
+		TEE_Result r = TEE_tcpSocket->recv(h, b, &len, timeout_ms - el);
+		if (r != TEE_SUCCESS)
+			return r;
+		if (len == 0)
+			return TEE_ISOCKET_ERROR_REMOTE_CLOSED;
+		b += len;
+		n -= len;
+	}
+	return TEE_SUCCESS;
+}
+
+static TEE_Result cmd_accept_streams(struct stream *st, uint32_t types, TEE_Param p[4])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE) ||
+	    p[0].memref.size != IPERF_COOKIE_SIZE || p[1].value.a == 0 ||
+	    p[1].value.a > IPERF_MAX_PARKED)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (!st->server || !srv.ctrl)
+		return TEE_ERROR_BAD_STATE;
+	char want[IPERF_COOKIE_SIZE], ck[IPERF_COOKIE_SIZE];
+	TEE_MemMove(want, p[0].memref.buffer, sizeof(want));
+	for (uint32_t i = 0; i < p[1].value.a; i++) {
+		if (srv.parked[i]) {
+			TEE_tcpSocket->close(srv.parked[i]);
+			srv.parked[i] = NULL;
+		}
+		TEE_iSocketHandle h;
+		uint32_t perr = 0;
+		TEE_Result r = edgetee_tcp_accept(srv.listener, &h, p[1].value.b, &perr);
+		if (r != TEE_SUCCESS)
+			return r;
+		/* The cookie ties the stream to this test; a stranger's
+		 * connection ends the test, as the native server does. */
+		r = recv_exact(h, (uint8_t *)ck, sizeof(ck), p[1].value.b);
+		if (r == TEE_SUCCESS &&
+		    TEE_MemCompare(ck, want, IPERF_COOKIE_SIZE - 1) != 0)
+			r = TEE_ERROR_ACCESS_DENIED;
+		if (r != TEE_SUCCESS) {
+			TEE_tcpSocket->close(h);
+			return r;
+		}
+		srv.parked[i] = h;
+	}
+	return TEE_SUCCESS;
+}
+
+static TEE_Result cmd_attach(struct stream *st, uint32_t types, TEE_Param p[4])
+{
+	if (types != TEE_PARAM_TYPES(TEE_PARAM_TYPE_MEMREF_INPUT,
+				     TEE_PARAM_TYPE_VALUE_INPUT, TEE_PARAM_TYPE_NONE,
+				     TEE_PARAM_TYPE_NONE) ||
+	    p[0].memref.size != sizeof(struct iperf_ta_open) ||
+	    p[1].value.a >= IPERF_MAX_PARKED)
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (st->open || st->server)
+		return TEE_ERROR_BAD_STATE;
+	struct iperf_ta_open o;
+	TEE_MemMove(&o, p[0].memref.buffer, sizeof(o)); /* copy before checking */
+	if (!o.blksize || o.blksize > IPERF_MAX_BLKSIZE || (o.flags & IPERF_F_UDP))
+		return TEE_ERROR_BAD_PARAMETERS;
+	TEE_iSocketHandle h = srv.parked[p[1].value.a];
+	if (!h)
+		return TEE_ERROR_ITEM_NOT_FOUND;
+	st->buf = TEE_Malloc(o.blksize, TEE_MALLOC_FILL_ZERO);
+	if (!st->buf)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	srv.parked[p[1].value.a] = NULL; /* the session owns it now */
+	st->sock = TEE_tcpSocket;
+	st->h = h;
+	st->open = 1;
+	set_window(st, o.window);
+	ipl_init(&st->s, o.flags, o.blksize, o.rate_bps, st->buf);
+	return TEE_SUCCESS;
+}
+#endif
+
 static void sock_stats(struct iperf_ta_result *r)
 {
 #ifdef EDGETEE_SOCKET_STATS
@@ -261,6 +460,9 @@ TEE_Result TA_CreateEntryPoint(void)
 
 void TA_DestroyEntryPoint(void)
 {
+#ifdef EDGETEE_TCP_SERVER
+	srv_close_all();
+#endif
 }
 
 TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void **ctx)
@@ -276,6 +478,10 @@ TEE_Result TA_OpenSessionEntryPoint(uint32_t types, TEE_Param params[4], void **
 
 void TA_CloseSessionEntryPoint(void *ctx)
 {
+#ifdef EDGETEE_TCP_SERVER
+	if (((struct stream *)ctx)->server)
+		srv_close_all();
+#endif
 	stream_close(ctx);
 	TEE_Free(ctx);
 }
@@ -292,6 +498,24 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 	case IPERF_CMD_CLOSE:
 		stream_close(st);
 		return TEE_SUCCESS;
+#ifdef EDGETEE_TCP_SERVER
+	case IPERF_CMD_LISTEN:
+		return cmd_listen(st, types, params);
+	case IPERF_CMD_ACCEPT_CTRL:
+		return cmd_accept_ctrl(st, types, params);
+	case IPERF_CMD_CTRL_SEND:
+	case IPERF_CMD_CTRL_RECV:
+		return cmd_ctrl_io(st, cmd, types, params);
+	case IPERF_CMD_CTRL_CLOSE:
+		if (!st->server)
+			return TEE_ERROR_BAD_STATE;
+		srv_close_test();
+		return TEE_SUCCESS;
+	case IPERF_CMD_ACCEPT_STREAMS:
+		return cmd_accept_streams(st, types, params);
+	case IPERF_CMD_ATTACH:
+		return cmd_attach(st, types, params);
+#endif
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}

@@ -3,6 +3,16 @@
  * (src/cli). One session carries one iperf3 data stream: OPEN connects it
  * through the GP TEE Sockets API, each RUN moves data for a time budget and
  * returns cumulative counters, CLOSE ends it.
+ *
+ * Server mode (edgetee listen/accept extension, tee_tcpsocket_server.h):
+ * one "server" session LISTENs on the iperf port and accepts every
+ * connection in the TA. The first of a test is the control connection
+ * (ACCEPT_CTRL); the CLI speaks iperf3's control protocol over it with
+ * CTRL_SEND / CTRL_RECV. ACCEPT_STREAMS accepts the test's data
+ * connections, checks the cookie each sends (read in the TA) and parks them
+ * in instance memory; each stream session then takes one by index (ATTACH)
+ * and RUNs on it like a client stream. The TA is single-instance, so the
+ * parked handles are visible to all its sessions.
  */
 #ifndef IPERF_TA_H
 #define IPERF_TA_H
@@ -26,6 +36,33 @@
 #define IPERF_CMD_RUN 1
 /* No parameters: close the socket (also done by CloseSession). */
 #define IPERF_CMD_CLOSE 2
+
+/* Server mode (see above); all on the server session unless noted.
+ * LISTEN: VALUE_INPUT a = port; VALUE_OUTPUT a = TEE_Result, b = protocol
+ * error. The listener stays until the session closes; again = no-op. */
+#define IPERF_CMD_LISTEN 3
+/* ACCEPT_CTRL: VALUE_INPUT a = timeout ms: accept the control connection of
+ * the next test (any previous one and unclaimed streams are closed).
+ * TEE_ISOCKET_ERROR_TIMEOUT if nobody came. */
+#define IPERF_CMD_ACCEPT_CTRL 4
+/* CTRL_SEND: MEMREF_INPUT data, VALUE_INPUT a = timeout ms; all is sent. */
+#define IPERF_CMD_CTRL_SEND 5
+/* CTRL_RECV: MEMREF_OUTPUT (size: at most; updated: what came, 0 = the
+ * client closed), VALUE_INPUT a = timeout ms (0: poll). */
+#define IPERF_CMD_CTRL_RECV 6
+/* CTRL_CLOSE: no parameters: close the control connection and unclaimed
+ * data connections (the listener stays). */
+#define IPERF_CMD_CTRL_CLOSE 7
+/* ACCEPT_STREAMS: MEMREF_INPUT cookie (IPERF_COOKIE_SIZE), VALUE_INPUT
+ * a = count, b = timeout ms per stream: accept count data connections that
+ * send that cookie and park them as streams 0 .. count-1. */
+#define IPERF_CMD_ACCEPT_STREAMS 8
+/* ATTACH (on a fresh stream session): MEMREF_INPUT struct iperf_ta_open
+ * (flags, blksize, window, rate_bps; host/port unused), VALUE_INPUT
+ * a = parked stream index: make that connection this session's stream. */
+#define IPERF_CMD_ATTACH 9
+
+#define IPERF_MAX_PARKED 128 /* as IP3_MAX_STREAMS */
 
 /* struct iperf_ta_open.flags */
 #define IPERF_F_UDP    0x1 /* UDP stream (else TCP) */

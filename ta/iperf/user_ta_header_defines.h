@@ -1,5 +1,7 @@
 /* iperfTZ TA properties: one TA process serves every stream of a test
- * (one session each, run in parallel by the TA's session threads). */
+ * (one session each; their RUN slices take turns, as GP serializes the
+ * entry points of an instance). Single-instance also lets the server
+ * session park accepted connections for the stream sessions (iperf_ta.h). */
 #ifndef USER_TA_HEADER_DEFINES_H
 #define USER_TA_HEADER_DEFINES_H
 

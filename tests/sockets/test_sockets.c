@@ -6,7 +6,9 @@
  * TCP echo, TCP sink (counts and sums until EOF), TCP source (sends a
  * known stream then closes) and UDP echo (appends a server id byte).
  * Checks exact GP codes for timeouts, refused connections, misuse and
- * cancellation, and that the socket statistics extension counts.
+ * cancellation, and that the socket statistics extension counts. The
+ * edgetee listen/accept extension (tee_tcpsocket_server.h) is tested the
+ * other way round: the TA listens and this process connects.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -29,6 +31,7 @@
 
 #include <tee_socket_stats.h>
 #include <tee_tcpsocket.h>
+#include <tee_tcpsocket_server.h>
 #include <tee_udpsocket.h>
 
 #include "harness.h"
@@ -621,6 +624,176 @@ static void test_cancel_infinite_recv(void **state)
 	assert_teec(ta_close(slot), TEEC_SUCCESS);
 }
 
+/* ---- edgetee extension: listen / accept in the TA ------------------------ */
+
+static TEEC_Result ta_listen(const char *addr, uint32_t ipv, uint16_t port,
+			     uint32_t *slot, uint32_t *perr, uint16_t *bound)
+{
+	TEEC_Operation op = {0};
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_INPUT,
+					 TEEC_VALUE_OUTPUT, TEEC_VALUE_OUTPUT);
+	op.params[0].value.a = ipv;
+	op.params[0].value.b = port;
+	op.params[1].tmpref.buffer = (void *)addr;
+	op.params[1].tmpref.size = addr ? strlen(addr) + 1 : 0;
+	TEEC_Result r = TEEC_InvokeCommand(&sess, SOCKET_TA_CMD_LISTEN, &op, NULL);
+	if (slot)
+		*slot = op.params[2].value.a;
+	if (perr)
+		*perr = op.params[2].value.b;
+	if (bound)
+		*bound = (uint16_t)op.params[3].value.a;
+	return r;
+}
+
+static TEEC_Result ta_accept_op(TEEC_Operation *op, uint32_t lslot, uint32_t timeout,
+				uint32_t *slot)
+{
+	memset(op, 0, sizeof(*op));
+	op->paramTypes =
+	    TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_NONE, TEEC_VALUE_OUTPUT, TEEC_NONE);
+	op->params[0].value.a = lslot;
+	op->params[0].value.b = timeout;
+	TEEC_Result r = TEEC_InvokeCommand(&sess, SOCKET_TA_CMD_ACCEPT, op, NULL);
+	if (slot)
+		*slot = op->params[2].value.a;
+	return r;
+}
+
+static TEEC_Result ta_accept(uint32_t lslot, uint32_t timeout, uint32_t *slot)
+{
+	TEEC_Operation op;
+	return ta_accept_op(&op, lslot, timeout, slot);
+}
+
+static int connect_to(uint16_t port)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void test_listen_accept(void **state)
+{
+	(void)state;
+	uint32_t l, perr;
+	uint16_t port = 0;
+	assert_teec(ta_listen("127.0.0.1", TEE_IP_VERSION_4, 0, &l, &perr, &port),
+		    TEEC_SUCCESS);
+	assert_true(port != 0);
+	/* Timeouts: 0 = only what is pending, then a finite wait. */
+	uint32_t c;
+	uint64_t t0 = now_ms();
+	assert_teec(ta_accept(l, 0, &c), TEE_ISOCKET_ERROR_TIMEOUT);
+	assert_true(now_ms() - t0 < 500);
+	t0 = now_ms();
+	assert_teec(ta_accept(l, 300, &c), TEE_ISOCKET_ERROR_TIMEOUT);
+	uint64_t el = now_ms() - t0;
+	print_message("accept timeout 300 ms returned after %llu ms\n",
+		      (unsigned long long)el);
+	assert_true(el >= 290 && el < 3000);
+	/* A listener moves no data. */
+	uint32_t sent = 99, err = 0;
+	assert_teec(ta_send(l, "x", 1, 100, &sent, &err), TEE_ISOCKET_ERROR_PROTOCOL);
+	assert_int_equal(sent, 0);
+	assert_int_equal(err, ENOTCONN);
+	/* The port is taken while the listener lives. */
+	uint32_t l2;
+	assert_teec(ta_listen("127.0.0.1", TEE_IP_VERSION_4, port, &l2, &perr, NULL),
+		    TEE_ISOCKET_ERROR_PROTOCOL);
+	assert_int_equal(perr, EADDRINUSE);
+	/* Accept, then echo through the accepted (ring) socket both ways. */
+	int fd = connect_to(port);
+	assert_true(fd >= 0);
+	assert_teec(ta_accept(l, 5000, &c), TEEC_SUCCESS);
+	static uint8_t big[300000], back[sizeof(big)];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i * 7 + 3);
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	size_t have = 0;
+	while (have < sizeof(big)) {
+		size_t got = 0;
+		assert_teec(ta_recv(c, back + have, sizeof(big) - have, 5000, &got),
+			    TEEC_SUCCESS);
+		assert_true(got > 0);
+		have += got;
+	}
+	assert_memory_equal(big, back, sizeof(big));
+	assert_teec(ta_send(c, back, sizeof(back), 5000, &sent, NULL), TEEC_SUCCESS);
+	assert_int_equal(sent, sizeof(back));
+	memset(big, 0, sizeof(big));
+	have = 0;
+	while (have < sizeof(big)) {
+		ssize_t n = read(fd, big + have, sizeof(big) - have);
+		assert_true(n > 0);
+		have += (size_t)n;
+	}
+	assert_memory_equal(big, back, sizeof(big));
+	/* The peer's close is an orderly EOF to the TA. */
+	close(fd);
+	size_t got = 99;
+	assert_teec(ta_recv(c, back, 16, 5000, &got), TEEC_SUCCESS);
+	assert_int_equal(got, 0);
+	assert_teec(ta_close(c), TEEC_SUCCESS);
+	/* Closing the listener frees the port: connecting is refused. */
+	assert_teec(ta_close(l), TEEC_SUCCESS);
+	assert_int_equal(connect_to(port), -1);
+	/* Any address (dual-stack or IPv4), the port is reusable at once. */
+	assert_teec(ta_listen(NULL, TEE_IP_VERSION_DC, port, &l, &perr, NULL),
+		    TEEC_SUCCESS);
+	fd = connect_to(port);
+	assert_true(fd >= 0);
+	assert_teec(ta_accept(l, 5000, &c), TEEC_SUCCESS);
+	close(fd);
+	assert_teec(ta_close(c), TEEC_SUCCESS);
+	assert_teec(ta_close(l), TEEC_SUCCESS);
+	/* Accepting on a connected socket is a usage error, not a panic. */
+	assert_teec(ta_open(&sess, SOCKET_TA_TCP, TEE_IP_VERSION_4, "127.0.0.1",
+			    echo.port, &c, NULL),
+		    TEEC_SUCCESS);
+	assert_teec(ta_accept(c, 0, &l2), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(ta_close(c), TEEC_SUCCESS);
+}
+
+static void test_cancel_infinite_accept(void **state)
+{
+	(void)state;
+	TEEC_Operation op = {0};
+	assert_teec(TEEC_InvokeCommand(&sess, SOCKET_TA_CMD_UNMASK, &op, NULL),
+		    TEEC_SUCCESS);
+	uint32_t l, c;
+	uint16_t port = 0;
+	assert_teec(ta_listen("127.0.0.1", TEE_IP_VERSION_4, 0, &l, NULL, &port),
+		    TEEC_SUCCESS);
+	struct canceller cc = {.op = &op};
+	pthread_create(&cc.t, NULL, cancel_thread, &cc);
+	uint64_t t0 = now_ms();
+	TEEC_Result r = ta_accept_op(&op, l, TEE_TIMEOUT_INFINITE, &c);
+	atomic_store(&cc.done, 1);
+	pthread_join(cc.t, NULL);
+	print_message("infinite accept cancelled after %llu ms\n",
+		      (unsigned long long)(now_ms() - t0));
+	assert_teec(r, TEE_ERROR_CANCEL_);
+	/* The listener survives the cancellation. */
+	int fd = connect_to(port);
+	assert_true(fd >= 0);
+	assert_teec(ta_accept(l, 5000, &c), TEEC_SUCCESS);
+	uint32_t sent;
+	assert_teec(ta_send(c, "ok", 2, 1000, &sent, NULL), TEEC_SUCCESS);
+	char b[2];
+	assert_int_equal(read(fd, b, 2), 2);
+	assert_memory_equal(b, "ok", 2);
+	close(fd);
+	assert_teec(ta_close(c), TEEC_SUCCESS);
+	assert_teec(ta_close(l), TEEC_SUCCESS);
+}
+
 static void test_udp(void **state)
 {
 	(void)state;
@@ -999,6 +1172,8 @@ int main(void)
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_recv_timeouts),
 	    cmocka_unit_test(test_cancel_infinite_recv),
+	    cmocka_unit_test(test_listen_accept),
+	    cmocka_unit_test(test_cancel_infinite_accept),
 	    cmocka_unit_test(test_udp),
 	    cmocka_unit_test(test_tcp_ioctl),
 	    cmocka_unit_test(test_remote_closed),

@@ -58,5 +58,13 @@
 /* INFO: [2] value out a = TEE_tcpSocket->TEE_iSocketVersion,
  *       b = protocolID of TCP << 8 | protocolID of UDP. */
 #define SOCKET_TA_CMD_INFO 11
+/* LISTEN (edgetee extension, tee_tcpsocket_server.h): [0] value in
+ *        a = ipVersion, b = port (0: any free one); [1] memref in: address
+ *        (NUL-terminated; size 0 or "" = any); [2] value out a = slot,
+ *        b = protocolError; [3] value out a = the bound port. */
+#define SOCKET_TA_CMD_LISTEN 12
+/* ACCEPT: [0] value in a = listener slot, b = timeout; [2] value out
+ *         a = slot of the connection, b = protocolError. */
+#define SOCKET_TA_CMD_ACCEPT 13
 
 #endif

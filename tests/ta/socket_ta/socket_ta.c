@@ -7,6 +7,7 @@
 #include <tee_internal_api.h>
 #include <tee_socket_stats.h>
 #include <tee_tcpsocket.h>
+#include <tee_tcpsocket_server.h>
 #include <tee_udpsocket.h>
 
 #include "socket_ta.h"
@@ -78,6 +79,54 @@ static TEE_Result cmd_open(TEE_Param p[4])
 		slots[i].api = TEE_udpSocket;
 		r = TEE_udpSocket->open(&slots[i].h, &s, &perr);
 	}
+	if (r != TEE_SUCCESS)
+		slots[i].h = NULL;
+	p[2].value.a = (uint32_t)i;
+	p[2].value.b = perr;
+	return r;
+}
+
+static int slot_free(void)
+{
+	int i = 0;
+	while (i < SOCKET_TA_SLOTS && slots[i].h)
+		i++;
+	return i;
+}
+
+static TEE_Result cmd_listen(TEE_Param p[4])
+{
+	char addr[512] = "";
+	if (p[1].memref.size > sizeof(addr))
+		return TEE_ERROR_BAD_PARAMETERS;
+	if (p[1].memref.size) {
+		memcpy(addr, p[1].memref.buffer, p[1].memref.size);
+		addr[p[1].memref.size - 1] = 0;
+	}
+	int i = slot_free();
+	if (i == SOCKET_TA_SLOTS)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	uint32_t perr = 0xdeadbeef;
+	slots[i].api = TEE_tcpSocket; /* closed with TEE_tcpSocket->close */
+	TEE_Result r = edgetee_tcp_listen(addr[0] ? addr : NULL, (uint16_t)p[0].value.b,
+					  p[0].value.a, &slots[i].h, &perr);
+	if (r != TEE_SUCCESS)
+		slots[i].h = NULL;
+	p[2].value.a = (uint32_t)i;
+	p[2].value.b = perr;
+	p[3].value.a = r == TEE_SUCCESS ? edgetee_tcp_listener_port(slots[i].h) : 0;
+	return r;
+}
+
+static TEE_Result cmd_accept(TEE_Param p[4])
+{
+	int i = slot_free();
+	if (i == SOCKET_TA_SLOTS)
+		return TEE_ERROR_OUT_OF_MEMORY;
+	uint32_t perr = 0xdeadbeef;
+	slots[i].api = TEE_tcpSocket;
+	TEE_Result r =
+	    edgetee_tcp_accept(slots[p[0].value.a].h, &slots[i].h, p[0].value.b, &perr);
 	if (r != TEE_SUCCESS)
 		slots[i].h = NULL;
 	p[2].value.a = (uint32_t)i;
@@ -251,6 +300,15 @@ TEE_Result TA_InvokeCommandEntryPoint(void *ctx, uint32_t cmd, uint32_t types,
 		p[2].value.b =
 		    (uint32_t)TEE_tcpSocket->protocolID << 8 | TEE_udpSocket->protocolID;
 		return TEE_SUCCESS;
+	case SOCKET_TA_CMD_LISTEN:
+		if (types != P(VALUE_INPUT, MEMREF_INPUT, VALUE_OUTPUT, VALUE_OUTPUT))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return cmd_listen(p);
+	case SOCKET_TA_CMD_ACCEPT:
+		if (types != P(VALUE_INPUT, NONE, VALUE_OUTPUT, NONE) ||
+		    !slot_ok(p[0].value.a))
+			return TEE_ERROR_BAD_PARAMETERS;
+		return cmd_accept(p);
 	default:
 		return TEE_ERROR_NOT_SUPPORTED;
 	}
