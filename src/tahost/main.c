@@ -1,9 +1,11 @@
 /*
  * edgetee-tahost: the process that becomes one TA instance. edgeteed starts
- * it with the verified TA ELF on fd 5; it loads the TA, makes itself
- * non-dumpable, drops into the seccomp sandbox and hands control to the TA
- * runtime (libutee, linked into the TA). From then on the process cannot
- * open files, create network sockets, exec or trace anything.
+ * it ahead of need (a spare) with its descriptors: 3 ctl and 4 svc to the
+ * core, 5 to the socket supplicant, 6 to the storage service. When a TA is
+ * needed the core sends the verified ELF over fd 3; the host loads it, makes
+ * itself non-dumpable, drops into the seccomp sandbox and hands control to
+ * the TA runtime (libutee, linked into the TA). From then on the process
+ * cannot open files, create network sockets, exec or trace anything.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
