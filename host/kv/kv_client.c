@@ -7,18 +7,21 @@
  */
 #include "kv_client.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kvstore_ta.h"
 
 /* One parameter of a command. */
 struct io {
-	char kind; /* 'i' memref input, 'o' memref output, 'v' value inout,
-		      'w' value output, 0 none */
+	char kind; /* 'k' key (a small one as a value), 'i' memref input,
+		      'o' memref output, 'v' value inout, 'w' value output,
+		      0 none */
 	const void *in;
 	void *out;
 	size_t size; /* in: bytes or capacity; out: bytes written or needed */
 	uint32_t a, b;
+	const void *ref; /* 'o' with out == NULL: where the output lies */
 };
 
 const char *kvc_transport_name(enum kvc_transport t)
@@ -79,6 +82,9 @@ void kvc_close(struct kvc *c)
 	if (c->ctx_ok)
 		TEEC_FinalizeContext(&c->ctx);
 	c->sess_ok = c->ctx_ok = 0;
+	free(c->tmp);
+	c->tmp = NULL;
+	c->tmp_cap = 0;
 }
 
 /* Block i with this size and flags: reused if it matches, else replaced. */
@@ -116,6 +122,16 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 	c->origin = TEEC_ORIGIN_API;
 	if (!c->sess_ok)
 		return TEEC_ERROR_BAD_STATE;
+	for (int i = 0; i < 2; i++) {
+		if (io[i].kind != 'k')
+			continue;
+		if (io[i].size && io[i].size <= KV_SMALL_KEY_MAX) {
+			io[i].kind = 'x';
+			kv_small_key_pack(io[i].in, io[i].size, &io[i].a, &io[i].b);
+		} else {
+			io[i].kind = 'i';
+		}
+	}
 	if (c->tr == KVC_PARTIAL) {
 		size_t total = 0;
 		for (int i = 0; i < 2; i++) {
@@ -137,6 +153,11 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 		struct io *q = &io[i];
 		int in = q->kind == 'i';
 		switch (q->kind) {
+		case 'x':
+			t[i] = TEEC_VALUE_INPUT;
+			p->value.a = q->a;
+			p->value.b = q->b;
+			break;
 		case 'v':
 			t[i] = TEEC_VALUE_INOUT;
 			p->value.a = q->a;
@@ -189,11 +210,15 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 			size_t n = c->tr == KVC_TEMP ? p->tmpref.size : p->memref.size;
 			if (r == TEEC_SUCCESS && n > q->size)
 				return TEEC_ERROR_COMMUNICATION; /* the TA overran */
-			if (r == TEEC_SUCCESS && n && c->tr != KVC_TEMP) {
+			if (r == TEEC_SUCCESS && c->tr != KVC_TEMP) {
 				const char *src = c->tr == KVC_WHOLE
 						      ? c->blk[2 * i + 1].buffer
 						      : (char *)c->blk[0].buffer + off[i];
-				memcpy(q->out, src, n);
+				/* No out buffer: the caller reads it in place. */
+				if (!q->out)
+					q->ref = src;
+				else if (n)
+					memcpy(q->out, src, n);
 			}
 			if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
 				q->size = n;
@@ -205,28 +230,61 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 TEEC_Result kvc_put(struct kvc *c, const void *key, size_t klen, const void *val,
 		    size_t vlen)
 {
-	struct io io[2] = {{'i', key, NULL, klen, 0, 0}, {'i', val, NULL, vlen, 0, 0}};
+	struct io io[2] = {{'k', key, NULL, klen, 0, 0, NULL},
+			   {'i', val, NULL, vlen, 0, 0, NULL}};
 	return call(c, KV_CMD_PUT, io);
 }
 
 TEEC_Result kvc_get(struct kvc *c, const void *key, size_t klen, void *val, size_t *vlen)
 {
-	struct io io[2] = {{'i', key, NULL, klen, 0, 0}, {'o', NULL, val, *vlen, 0, 0}};
+	struct io io[2] = {{'k', key, NULL, klen, 0, 0, NULL},
+			   {'o', NULL, val, *vlen, 0, 0, NULL}};
 	TEEC_Result r = call(c, KV_CMD_GET, io);
 	if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
 		*vlen = io[1].size;
 	return r;
 }
 
+TEEC_Result kvc_get_ref(struct kvc *c, const void *key, size_t klen, size_t cap,
+			const void **val, size_t *vlen)
+{
+	*val = NULL;
+	if (c->tr == KVC_TEMP) {
+		/* A temporary memref is a copy by definition: into our buffer. */
+		if (cap > c->tmp_cap) {
+			void *n = realloc(c->tmp, cap ? cap : 1);
+			if (!n)
+				return TEEC_ERROR_OUT_OF_MEMORY;
+			c->tmp = n;
+			c->tmp_cap = cap;
+		}
+		*vlen = cap;
+		TEEC_Result r = kvc_get(c, key, klen, c->tmp, vlen);
+		if (r == TEEC_SUCCESS)
+			*val = c->tmp;
+		return r;
+	}
+	struct io io[2] = {{'k', key, NULL, klen, 0, 0, NULL},
+			   {'o', NULL, NULL, cap, 0, 0, NULL}};
+	TEEC_Result r = call(c, KV_CMD_GET, io);
+	if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
+		*vlen = io[1].size;
+	if (r == TEEC_SUCCESS)
+		*val = io[1].ref;
+	return r;
+}
+
 TEEC_Result kvc_del(struct kvc *c, const void *key, size_t klen)
 {
-	struct io io[2] = {{'i', key, NULL, klen, 0, 0}, {0, NULL, NULL, 0, 0, 0}};
+	struct io io[2] = {{'k', key, NULL, klen, 0, 0, NULL},
+			   {0, NULL, NULL, 0, 0, 0, NULL}};
 	return call(c, KV_CMD_DEL, io);
 }
 
 TEEC_Result kvc_count(struct kvc *c, uint32_t *keys, uint32_t *bytes)
 {
-	struct io io[2] = {{'w', NULL, NULL, 0, 0, 0}, {0, NULL, NULL, 0, 0, 0}};
+	struct io io[2] = {{'w', NULL, NULL, 0, 0, 0, NULL},
+			   {0, NULL, NULL, 0, 0, 0, NULL}};
 	TEEC_Result r = call(c, KV_CMD_COUNT, io);
 	if (r == TEEC_SUCCESS) {
 		*keys = io[0].a;
@@ -239,7 +297,8 @@ TEEC_Result kvc_count(struct kvc *c, uint32_t *keys, uint32_t *bytes)
 TEEC_Result kvc_list(struct kvc *c, uint32_t start, void *page, size_t *len,
 		     uint32_t *nkeys, uint32_t *total)
 {
-	struct io io[2] = {{'v', NULL, NULL, 0, start, 0}, {'o', NULL, page, *len, 0, 0}};
+	struct io io[2] = {{'v', NULL, NULL, 0, start, 0, NULL},
+			   {'o', NULL, page, *len, 0, 0, NULL}};
 	TEEC_Result r = call(c, KV_CMD_LIST, io);
 	if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
 		*len = io[1].size;
@@ -253,8 +312,8 @@ TEEC_Result kvc_list(struct kvc *c, uint32_t start, void *page, size_t *len,
 TEEC_Result kvc_batch(struct kvc *c, const void *req, size_t len, void *resp,
 		      size_t *resp_len)
 {
-	struct io io[2] = {{'i', req, NULL, len, 0, 0},
-			   {'o', NULL, resp, *resp_len, 0, 0}};
+	struct io io[2] = {{'i', req, NULL, len, 0, 0, NULL},
+			   {'o', NULL, resp, *resp_len, 0, 0, NULL}};
 	TEEC_Result r = call(c, KV_CMD_BATCH, io);
 	if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
 		*resp_len = io[1].size;
@@ -263,7 +322,8 @@ TEEC_Result kvc_batch(struct kvc *c, const void *req, size_t len, void *resp,
 
 TEEC_Result kvc_clear(struct kvc *c)
 {
-	struct io io[2] = {{0, NULL, NULL, 0, 0, 0}, {0, NULL, NULL, 0, 0, 0}};
+	struct io io[2] = {{0, NULL, NULL, 0, 0, 0, NULL},
+			   {0, NULL, NULL, 0, 0, 0, NULL}};
 	return call(c, KV_CMD_CLEAR, io);
 }
 

@@ -30,6 +30,8 @@ struct kvc {
 	 * then never reallocates); PARTIAL: blk[0] only. */
 	TEEC_SharedMemory blk[4];
 	int have[4];
+	void *tmp; /* KVC_TEMP: kvc_get_ref's buffer */
+	size_t tmp_cap;
 };
 
 /* "whole", "partial", "temp" */
@@ -47,6 +49,14 @@ TEEC_Result kvc_put(struct kvc *c, const void *key, size_t klen, const void *val
 		    size_t vlen);
 /* *vlen: capacity in, value size out (also on SHORT_BUFFER: the size needed). */
 TEEC_Result kvc_get(struct kvc *c, const void *key, size_t klen, void *val, size_t *vlen);
+/*
+ * GET without a copy: the TA writes the value straight into this session's
+ * shared memory (WHOLE, PARTIAL), where *val points until the next call on
+ * c. cap is the room to offer. KVC_TEMP copies into a buffer of c's, as
+ * temporary memrefs always copy.
+ */
+TEEC_Result kvc_get_ref(struct kvc *c, const void *key, size_t klen, size_t cap,
+			const void **val, size_t *vlen);
 TEEC_Result kvc_del(struct kvc *c, const void *key, size_t klen);
 TEEC_Result kvc_count(struct kvc *c, uint32_t *keys, uint32_t *bytes);
 /* One page of keys from index start: *len capacity in, bytes out; the page

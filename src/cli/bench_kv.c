@@ -153,12 +153,20 @@ static void *ree_alloc(size_t n)
 
 static const struct kv_alloc ree_allocator = {ree_alloc, free};
 
-/* One operation; 0 if it did what the plan expects. check: compare values. */
+/*
+ * One operation; 0 if it did what the plan expects. check: compare values.
+ * A GET gives the client the value in memory of its own: the REE copies it
+ * out of the table into a buffer; whole and partial shared memory are the
+ * client's buffer, so the TA's copy lands there and is used in place (GP
+ * shared memory semantics: no second copy); a temporary memref is copied
+ * from the bounce buffer into the client's buffer by libteec.
+ */
 static int do_op(struct target *g, const struct plan_op *o, int check)
 {
 	unsigned char k[4];
 	key_of(o->off, k);
 	const unsigned char *v = region + o->off;
+	const void *got = g->out;
 	if (g->ree) {
 		const void *val;
 		size_t vl;
@@ -168,7 +176,6 @@ static int do_op(struct target *g, const struct plan_op *o, int check)
 		case OP_GET:
 			if (kv_get(&g->table, k, 4, &val, &vl) != KV_OK || vl != CHUNK)
 				return -1;
-			/* A client of the table gets its own copy, as over the TEE. */
 			memcpy(g->out, val, vl);
 			break;
 		default:
@@ -181,7 +188,10 @@ static int do_op(struct target *g, const struct plan_op *o, int check)
 		case OP_PUT:
 			return kvc_put(&g->kvc, k, 4, v, CHUNK) == TEEC_SUCCESS ? 0 : -1;
 		case OP_GET:
-			r = kvc_get(&g->kvc, k, 4, g->out, &vl);
+			if (g->kvc.tr == KVC_TEMP)
+				r = kvc_get(&g->kvc, k, 4, g->out, &vl);
+			else
+				r = kvc_get_ref(&g->kvc, k, 4, CHUNK, &got, &vl);
 			if (r != TEEC_SUCCESS || vl != CHUNK)
 				return -1;
 			break;
@@ -189,7 +199,7 @@ static int do_op(struct target *g, const struct plan_op *o, int check)
 			return kvc_del(&g->kvc, k, 4) == TEEC_SUCCESS ? 0 : -1;
 		}
 	}
-	return check && memcmp(g->out, v, CHUNK) ? -1 : 0;
+	return check && memcmp(got, v, CHUNK) ? -1 : 0;
 }
 
 static int reset(struct target *g)

@@ -183,9 +183,8 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 	size_t off = 0;
 	for (int i = 0; i < 4; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
-		struct et_mparam *m = &mb->params[i];
-		memset(m, 0, sizeof(*m));
-		m->type = t;
+		struct et_mparam *m = et_mb_param(mb, i);
+		uint32_t *shm = et_mb_shm(mb, i);
 		if (t >= 1 && t <= 3) {
 			m->a = p[i].a;
 			m->b = p[i].b;
@@ -198,16 +197,16 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 			if (s->user != s->map && t != MEMREF_OUT)
 				memcpy((char *)s->map + p[i].offset,
 				       (char *)s->user + p[i].offset, p[i].size);
-			m->shm = s->id;
+			*shm = s->id;
 			m->a = p[i].offset;
 			m->b = p[i].size;
 		} else if (is_memref(t)) {
 			m->b = p[i].size;
 			if (!p[i].buf) {
-				m->shm = ET_SHM_NULL;
+				*shm = ET_SHM_NULL;
 				continue;
 			}
-			m->shm = ET_SHM_BOUNCE;
+			*shm = ET_SHM_BOUNCE;
 			m->a = off;
 			if (t != MEMREF_OUT)
 				memcpy((char *)c->bounce.map + off, p[i].buf, p[i].size);
@@ -225,12 +224,12 @@ static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 	struct et_mailbox *mb = c->mb;
 	for (int i = 0; i < 4; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
-		struct et_mparam *m = &mb->params[i];
+		uint64_t out = mb->out[i];
 		if (t == 2 || t == 3) {
-			p[i].a = (uint32_t)m->a;
-			p[i].b = (uint32_t)m->b;
+			p[i].a = (uint32_t)out;
+			p[i].b = (uint32_t)(out >> 32);
 		} else if (t == MEMREF_OUT || t == MEMREF_IO) {
-			size_t nsz = (size_t)m->b;
+			size_t nsz = (size_t)out;
 			/* Data is copied back only if it fits; a larger size is the
 			 * TA asking for a bigger buffer (TEE_ERROR_SHORT_BUFFER). */
 			if (nsz <= p[i].size) {
@@ -240,7 +239,9 @@ static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 						memcpy((char *)s->user + p[i].offset,
 						       (char *)s->map + p[i].offset, nsz);
 				} else if (p[i].buf) {
-					memcpy(p[i].buf, (char *)c->bounce.map + m->a,
+					memcpy(p[i].buf,
+					       (char *)c->bounce.map +
+						   et_mb_param(mb, i)->a,
 					       nsz);
 				}
 			}
@@ -323,7 +324,8 @@ static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t pty
 	mb->op = op;
 	mb->cmd = cmd;
 	/* Ordered before the request by the doorbell's store. */
-	atomic_store_explicit(&mb->cancel, 0, memory_order_relaxed);
+	if (atomic_load_explicit(&mb->cancel, memory_order_relaxed))
+		atomic_store_explicit(&mb->cancel, 0, memory_order_relaxed);
 	atomic_store_explicit(&c->cancel_at, 0, memory_order_relaxed);
 	*seq = atomic_load(&mb->req) + 1;
 	if (ring)

@@ -21,7 +21,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define ET_PROTO_VERSION 1
+#define ET_PROTO_VERSION 2
 
 /* ---- client -> core ---------------------------------------------------- */
 enum et_msg_type {
@@ -122,38 +122,79 @@ enum et_mb_state { ET_MB_LIVE = 0, ET_MB_DEAD = 1 };
 #define ET_SHM_BOUNCE 0u	  /* shm id 0: the session's bounce buffer */
 #define ET_SHM_NULL   0xFFFFFFFFu /* memref with a NULL buffer */
 
+/* One parameter as the caller passes it in. */
 struct et_mparam {
-	uint32_t type; /* TEE_PARAM_TYPE_* as the TA sees it (0..7) */
-	uint32_t shm;  /* memrefs: shm id (ET_SHM_BOUNCE, ET_SHM_NULL or registered) */
-	uint64_t a;    /* value.a, or memref offset */
-	uint64_t b;    /* value.b, or memref size (updated by the TA on return) */
+	uint64_t a; /* value.a, or memref offset */
+	uint64_t b; /* value.b, or memref size */
 };
 
 /*
- * Cache-line separation keeps the caller's and the TA's hot words from
- * bouncing one line between two CPUs while one side spins.
+ * One cache line each way. A round trip between two CPUs costs one line
+ * transfer per line touched in turn, so the request line holds all a
+ * request with up to two parameters needs (the TA's first miss brings it
+ * all), and the response line all the caller reads back. The caller never
+ * writes the response line while a request is in flight, the TA never
+ * writes the request line, and the words both only read (state) sit apart.
+ * Parameter types come from param_types alone.
  */
 struct et_mailbox {
-	_Atomic uint32_t req;	      /* caller bumps to post a request */
-	_Atomic uint32_t ta_sleeping; /* TA is (about to be) in FUTEX_WAIT on req */
-	_Atomic uint32_t side_seq;    /* side messages sent before this request */
-	uint32_t op;		      /* enum et_mb_op */
+	/* Request line: written by the caller, read by the TA. */
+	_Atomic uint32_t req;	   /* caller bumps to post a request */
+	_Atomic uint32_t side_seq; /* side messages sent before this request */
+	uint32_t op;		   /* enum et_mb_op */
 	uint32_t cmd;
 	uint32_t param_types;
-	struct et_mparam params[4];
-	char pad0[64];
+	uint32_t shm_lo[2]; /* memrefs 0, 1: shm id (ET_SHM_BOUNCE, _NULL, registered) */
+	uint32_t pad0;
+	struct et_mparam p_lo[2];
 
-	_Atomic uint32_t resp; /* TA (or core) sets = req when answered */
+	/* Parameters 2 and 3, read only when param_types uses them. */
+	uint32_t shm_hi[2];
+	uint32_t pad1[2];
+	struct et_mparam p_hi[2];
+	char pad2[16];
+
+	/* Response line: written by the TA (or the core), read by the caller. */
+	_Atomic uint32_t resp; /* set = req when answered */
 	_Atomic uint32_t caller_sleeping;
-	_Atomic uint32_t state; /* enum et_mb_state, set DEAD by the core */
 	uint32_t ret;
 	uint32_t origin;
 	_Atomic uint32_t ta_blocked; /* TA waits inside the TEE (TEE_Wait ...) */
-	char pad1[40];
+	uint32_t pad3;
+	/* Per parameter: value outputs as a | b << 32, memref output sizes. */
+	uint64_t out[4];
+	char pad4[8];
+
+	/* Rarely written: both sides read these while spinning. */
+	_Atomic uint32_t state;	      /* enum et_mb_state, set DEAD by the core */
+	_Atomic uint32_t ta_sleeping; /* TA is (about to be) in FUTEX_WAIT on req */
+	uint32_t pad5[14];
 
 	_Atomic uint32_t cancel; /* futex: cancellation requested */
-	uint32_t pad2[15];
+	uint32_t pad6[15];
 };
+
+_Static_assert(sizeof(struct et_mailbox) == 5 * 64, "mailbox lines");
+
+static inline uint32_t *et_mb_shm(struct et_mailbox *mb, int i)
+{
+	return i < 2 ? &mb->shm_lo[i] : &mb->shm_hi[i - 2];
+}
+
+static inline struct et_mparam *et_mb_param(struct et_mailbox *mb, int i)
+{
+	return i < 2 ? &mb->p_lo[i] : &mb->p_hi[i - 2];
+}
+
+/* Outputs = inputs: an answer from a path that never ran the TA's code. */
+static inline void et_mb_echo(struct et_mailbox *mb)
+{
+	for (int i = 0; i < 4; i++) {
+		uint32_t t = (mb->param_types >> (4 * i)) & 0xF;
+		const struct et_mparam *m = et_mb_param(mb, i);
+		mb->out[i] = t >= 1 && t <= 3 ? (m->a & 0xFFFFFFFFu) | m->b << 32 : m->b;
+	}
+}
 
 #define ET_MAILBOX_SIZE 4096
 

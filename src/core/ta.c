@@ -36,6 +36,7 @@
 
 static void mb_answer(struct et_mailbox *mb, uint32_t ret, uint32_t origin)
 {
+	et_mb_echo(mb);
 	mb->ret = ret;
 	mb->origin = origin;
 	et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);

@@ -140,30 +140,34 @@ static TEE_Result build_params(struct utee_session *s, uint32_t types, TEE_Param
 	memset(s->cur, 0, sizeof(s->cur));
 	for (int i = 0; i < 4; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
-		struct et_mparam *m = &s->mb->params[i];
+		/* The caller can rewrite the mailbox at any time: each word is
+		 * read once, and only the copies are checked and used. */
+		const volatile struct et_mparam *m = et_mb_param(s->mb, i);
+		uint64_t a = m->a, b = m->b;
+		uint32_t shm = *(volatile uint32_t *)et_mb_shm(s->mb, i);
 		switch (t) {
 		case TEE_PARAM_TYPE_NONE:
 			break;
 		case TEE_PARAM_TYPE_VALUE_INPUT:
 		case TEE_PARAM_TYPE_VALUE_INOUT:
-			p[i].value.a = (uint32_t)m->a;
-			p[i].value.b = (uint32_t)m->b;
+			p[i].value.a = (uint32_t)a;
+			p[i].value.b = (uint32_t)b;
 			break;
 		case TEE_PARAM_TYPE_VALUE_OUTPUT:
 			break;
 		case TEE_PARAM_TYPE_MEMREF_INPUT:
 		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
 		case TEE_PARAM_TYPE_MEMREF_INOUT: {
-			if (m->shm == ET_SHM_NULL) {
+			if (shm == ET_SHM_NULL) {
 				p[i].memref.buffer = NULL;
-				p[i].memref.size = (size_t)m->b;
+				p[i].memref.size = (size_t)b;
 				break;
 			}
-			struct utee_map *mp = map_find(s, m->shm);
-			if (!mp || m->a > mp->size || m->b > mp->size - m->a)
+			struct utee_map *mp = map_find(s, shm);
+			if (!mp || a > mp->size || b > mp->size - a)
 				return TEE_ERROR_BAD_PARAMETERS;
-			p[i].memref.buffer = (char *)mp->base + m->a;
-			p[i].memref.size = (size_t)m->b;
+			p[i].memref.buffer = (char *)mp->base + a;
+			p[i].memref.size = (size_t)b;
 			s->cur[i].buf = p[i].memref.buffer;
 			s->cur[i].size = p[i].memref.size;
 			s->cur[i].type = t;
@@ -180,14 +184,11 @@ static void store_params(struct utee_session *s, uint32_t types, const TEE_Param
 {
 	for (int i = 0; i < 4; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
-		struct et_mparam *m = &s->mb->params[i];
-		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
-			m->a = p[i].value.a;
-			m->b = p[i].value.b;
-		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-			   t == TEE_PARAM_TYPE_MEMREF_INOUT) {
-			m->b = p[i].memref.size;
-		}
+		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT)
+			s->mb->out[i] = p[i].value.a | (uint64_t)p[i].value.b << 32;
+		else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+			 t == TEE_PARAM_TYPE_MEMREF_INOUT)
+			s->mb->out[i] = p[i].memref.size;
 	}
 }
 
@@ -271,6 +272,7 @@ static void *session_thread(void *arg)
 		if (r != TEE_SUCCESS) {
 			if (op == ET_OP_OPEN)
 				session_notify_end(s);
+			et_mb_echo(mb);
 			answer(s, seq, r, TEE_ORIGIN_TEE);
 			last = seq;
 			if (op == ET_OP_OPEN)
@@ -322,6 +324,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = cs->sid};
 		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
 		if (mb != MAP_FAILED) {
+			et_mb_echo(mb);
 			mb->ret = TEE_ERROR_OUT_OF_MEMORY;
 			mb->origin = TEE_ORIGIN_TEE;
 			et_bell_ring(&mb->resp, atomic_load(&mb->req),
@@ -350,6 +353,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		pthread_mutex_unlock(&utee_ta_lock);
 		if (r != TEE_SUCCESS) {
 			EMSG("TA_CreateEntryPoint failed: 0x%x", r);
+			et_mb_echo(mb);
 			mb->ret = r;
 			mb->origin = TEE_ORIGIN_TRUSTED_APP;
 			et_bell_ring(&mb->resp, atomic_load(&mb->req),
@@ -378,6 +382,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		atomic_fetch_sub(&live_threads, 1);
 		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
 		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
+		et_mb_echo(mb);
 		mb->ret = TEE_ERROR_OUT_OF_MEMORY;
 		mb->origin = TEE_ORIGIN_TEE;
 		et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);

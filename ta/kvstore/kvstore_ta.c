@@ -97,7 +97,8 @@ static int is_out(uint32_t t)
 }
 
 /* Types as a string of per-slot predicates: 'i' input memref, 'o' output
- * memref, 'v' VALUE_INOUT, 'w' VALUE_OUTPUT, '-' none. */
+ * memref, 'k' a key (input memref or VALUE_INPUT small key), 'v'
+ * VALUE_INOUT, 'w' VALUE_OUTPUT, '-' none. */
 static int types_are(uint32_t types, const char *want)
 {
 	for (unsigned i = 0; i < 4; i++) {
@@ -109,6 +110,9 @@ static int types_are(uint32_t types, const char *want)
 			break;
 		case 'o':
 			ok = is_out(t);
+			break;
+		case 'k':
+			ok = is_in(t) || t == TEE_PARAM_TYPE_VALUE_INPUT;
 			break;
 		case 'v':
 			ok = t == TEE_PARAM_TYPE_VALUE_INOUT;
@@ -206,16 +210,33 @@ static TEE_Result undo_commit(struct store *s, struct undo *u, TEE_Result r)
 
 /* ---- commands ------------------------------------------------------------- */
 
+/* The key of [0]: in shared memory, or a small key unpacked into buf. */
+static TEE_Result key_of(uint32_t types, TEE_Param p[4],
+			 unsigned char buf[KV_SMALL_KEY_MAX], const void **key,
+			 size_t *klen)
+{
+	if (TEE_PARAM_TYPE_GET(types, 0) == TEE_PARAM_TYPE_VALUE_INPUT) {
+		*klen = kv_small_key_unpack(p[0].value.a, p[0].value.b, buf);
+		*key = buf;
+	} else {
+		*klen = p[0].memref.size;
+		*key = p[0].memref.buffer;
+	}
+	return !*klen || *klen > KV_KEY_MAX ? TEE_ERROR_BAD_PARAMETERS : TEE_SUCCESS;
+}
+
 static TEE_Result cmd_put(struct store *s, uint32_t types, TEE_Param p[4])
 {
-	if (!types_are(types, "ii--"))
+	if (!types_are(types, "ki--"))
 		return TEE_ERROR_BAD_PARAMETERS;
 	struct undo u = {0};
-	const void *key = p[0].memref.buffer;
-	size_t klen = p[0].memref.size;
-	if (!klen || klen > KV_KEY_MAX)
-		return TEE_ERROR_BAD_PARAMETERS;
-	TEE_Result r = undo_save(s, key, klen, &u);
+	unsigned char kb[KV_SMALL_KEY_MAX];
+	const void *key;
+	size_t klen;
+	TEE_Result r = key_of(types, p, kb, &key, &klen);
+	if (r != TEE_SUCCESS)
+		return r;
+	r = undo_save(s, key, klen, &u);
 	if (r != TEE_SUCCESS)
 		return r;
 	r = from_kv(kv_put(&s->t, key, klen, p[1].memref.buffer, p[1].memref.size));
@@ -224,12 +245,15 @@ static TEE_Result cmd_put(struct store *s, uint32_t types, TEE_Param p[4])
 
 static TEE_Result cmd_get(struct store *s, uint32_t types, TEE_Param p[4])
 {
-	if (!types_are(types, "io--"))
+	if (!types_are(types, "ko--"))
 		return TEE_ERROR_BAD_PARAMETERS;
-	const void *val;
-	size_t vlen;
-	enum kv_status st =
-	    kv_get(&s->t, p[0].memref.buffer, p[0].memref.size, &val, &vlen);
+	unsigned char kb[KV_SMALL_KEY_MAX];
+	const void *key, *val;
+	size_t klen, vlen;
+	TEE_Result r = key_of(types, p, kb, &key, &klen);
+	if (r != TEE_SUCCESS)
+		return r;
+	enum kv_status st = kv_get(&s->t, key, klen, &val, &vlen);
 	if (st != KV_OK)
 		return from_kv(st);
 	if (p[1].memref.size < vlen) {
@@ -244,14 +268,16 @@ static TEE_Result cmd_get(struct store *s, uint32_t types, TEE_Param p[4])
 
 static TEE_Result cmd_del(struct store *s, uint32_t types, TEE_Param p[4])
 {
-	if (!types_are(types, "i---"))
+	if (!types_are(types, "k---"))
 		return TEE_ERROR_BAD_PARAMETERS;
-	const void *key = p[0].memref.buffer;
-	size_t klen = p[0].memref.size;
-	if (!klen || klen > KV_KEY_MAX)
-		return TEE_ERROR_BAD_PARAMETERS;
+	unsigned char kb[KV_SMALL_KEY_MAX];
+	const void *key;
+	size_t klen;
+	TEE_Result r = key_of(types, p, kb, &key, &klen);
+	if (r != TEE_SUCCESS)
+		return r;
 	struct undo u = {0};
-	TEE_Result r = undo_save(s, key, klen, &u);
+	r = undo_save(s, key, klen, &u);
 	if (r != TEE_SUCCESS)
 		return r;
 	r = from_kv(kv_del(&s->t, key, klen));

@@ -25,11 +25,19 @@
  */
 #define KV_OPEN_PERSISTENT 0x1u
 
-/* [0] MEMREF_INPUT key, [1] MEMREF_INPUT value. OUT_OF_MEMORY: nothing changed. */
+/*
+ * PUT, GET and DEL take the key in [0]: a MEMREF_INPUT, or, for a key of at
+ * most KV_SMALL_KEY_MAX bytes, a VALUE_INPUT (kv_small_key_pack) so that
+ * a small key travels in the invocation itself and the TA touches no
+ * shared memory to read it (the DAIS study passed its integer keys so).
+ */
+#define KV_SMALL_KEY_MAX 7u
+
+/* [0] key, [1] MEMREF_INPUT value. OUT_OF_MEMORY: nothing changed. */
 #define KV_CMD_PUT 0
-/* [0] MEMREF_INPUT key, [1] MEMREF_OUTPUT value. SHORT_BUFFER: [1].size = needed. */
+/* [0] key, [1] MEMREF_OUTPUT value. SHORT_BUFFER: [1].size = needed. */
 #define KV_CMD_GET 1
-/* [0] MEMREF_INPUT key. ITEM_NOT_FOUND if absent (GET too). */
+/* [0] key. ITEM_NOT_FOUND if absent (GET too). */
 #define KV_CMD_DEL 2
 /*
  * [0] VALUE_INOUT in a = index of the first key; out a = keys in this page,
@@ -44,5 +52,33 @@
 #define KV_CMD_BATCH 5
 /* No parameters: drop every key (benchmarks reset between points). */
 #define KV_CMD_CLEAR 6
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A small key as VALUE_INPUT: a = bytes 0..3, b = bytes 4..6 | length << 24
+ * (little endian). klen must be 1..KV_SMALL_KEY_MAX. */
+static inline void kv_small_key_pack(const void *key, size_t klen, uint32_t *a,
+				     uint32_t *b)
+{
+	const unsigned char *k = key;
+	uint64_t v = 0;
+	for (size_t i = 0; i < klen; i++)
+		v |= (uint64_t)k[i] << (8 * i);
+	*a = (uint32_t)v;
+	*b = (uint32_t)(v >> 32) | (uint32_t)klen << 24;
+}
+
+/* The key back into k[KV_SMALL_KEY_MAX]; its length, 0 if malformed. */
+static inline size_t kv_small_key_unpack(uint32_t a, uint32_t b, unsigned char *k)
+{
+	size_t klen = b >> 24;
+	uint64_t v = a | (uint64_t)(b & 0xFFFFFFu) << 32;
+	if (!klen || klen > KV_SMALL_KEY_MAX || v >> (8 * klen))
+		return 0;
+	for (size_t i = 0; i < klen; i++)
+		k[i] = (unsigned char)(v >> (8 * i));
+	return klen;
+}
 
 #endif

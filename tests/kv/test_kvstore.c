@@ -2,7 +2,9 @@
  * Integration tests of the key-value store TA (ta/kvstore) through a real
  * edgeteed and TA process, on each transport of the client library (whole
  * and partial shared memory, temporary memrefs): PUT/GET/DEL/LIST/COUNT,
- * GET into a short buffer, missing keys, bad parameters, batches (good and
+ * GET into a short buffer, missing keys, bad parameters, small keys carried
+ * in a value parameter (the same table entries as memref keys, malformed
+ * ones refused), GET in place (kvc_get_ref), batches (good and
  * malformed), a value larger than the TA heap that fails with
  * OUT_OF_MEMORY and loses nothing else, the persistent table kept apart
  * from the in-memory one (its restarts and crashes: test_kv_persist.c),
@@ -161,6 +163,107 @@ static void test_bad_params(void **state)
 	}
 	assert_teec(TEEC_InvokeCommand(&c->sess, 99, NULL, &origin),
 		    TEEC_ERROR_NOT_SUPPORTED);
+}
+
+/* A raw GET with the key as a temporary memref: the TA's memref path. */
+static TEEC_Result get_memref_key(struct kvc *c, const void *k, size_t kl, void *out,
+				  size_t *n)
+{
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].tmpref.buffer = (void *)k;
+	op.params[0].tmpref.size = kl;
+	op.params[1].tmpref.buffer = out;
+	op.params[1].tmpref.size = *n;
+	uint32_t origin;
+	TEEC_Result r = TEEC_InvokeCommand(&c->sess, KV_CMD_GET, &op, &origin);
+	*n = op.params[1].tmpref.size;
+	return r;
+}
+
+static TEEC_Result get_value_key(struct kvc *c, uint32_t a, uint32_t b)
+{
+	static char out[64];
+	TEEC_Operation op;
+	memset(&op, 0, sizeof(op));
+	op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_TEMP_OUTPUT,
+					 TEEC_NONE, TEEC_NONE);
+	op.params[0].value.a = a;
+	op.params[0].value.b = b;
+	op.params[1].tmpref.buffer = out;
+	op.params[1].tmpref.size = sizeof(out);
+	uint32_t origin;
+	return TEEC_InvokeCommand(&c->sess, KV_CMD_GET, &op, &origin);
+}
+
+static void test_small_keys(void **state)
+{
+	struct kvc *c = &((struct fx *)*state)->c;
+	/* Keys of 1..9 bytes, with zero bytes inside: up to 7 travel as a
+	 * value, longer ones as memrefs; all are the same kind of entry. */
+	unsigned char key[9] = {0x00, 'k', 0xff, 0x00, 'e', 0x80, 'y', 0x01, 0x00};
+	char val[32], out[32];
+	for (size_t kl = 1; kl <= sizeof(key); kl++) {
+		snprintf(val, sizeof(val), "value-%zu", kl);
+		assert_teec(kvc_put(c, key, kl, val, strlen(val)), TEEC_SUCCESS);
+	}
+	uint32_t keys;
+	assert_teec(kvc_count(c, &keys, NULL), TEEC_SUCCESS);
+	assert_int_equal(keys, sizeof(key));
+	for (size_t kl = 1; kl <= sizeof(key); kl++) {
+		snprintf(val, sizeof(val), "value-%zu", kl);
+		size_t n = sizeof(out);
+		assert_teec(kvc_get(c, key, kl, out, &n), TEEC_SUCCESS);
+		assert_int_equal(n, strlen(val));
+		assert_memory_equal(out, val, n);
+		n = sizeof(out);
+		assert_teec(get_memref_key(c, key, kl, out, &n), TEEC_SUCCESS);
+		assert_int_equal(n, strlen(val));
+		assert_memory_equal(out, val, n);
+	}
+	/* A key stored through a memref is found through a value and deleted. */
+	assert_teec(kvc_del(c, key, 3), TEEC_SUCCESS);
+	size_t n = sizeof(out);
+	assert_teec(get_memref_key(c, key, 3, out, &n), TEEC_ERROR_ITEM_NOT_FOUND);
+	/* Malformed small keys: no length, too long, bytes past the length. */
+	assert_teec(get_value_key(c, 'a', 0), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(get_value_key(c, 'a', 8u << 24), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(get_value_key(c, 0x6261u, 1u << 24), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(get_value_key(c, 0, 1u | 4u << 24), TEEC_ERROR_BAD_PARAMETERS);
+	assert_teec(get_value_key(c, 0x6261u, 2u << 24), TEEC_ERROR_ITEM_NOT_FOUND);
+}
+
+/* GET in place: the value is where kvc_get_ref says, in shared memory for
+ * whole and partial memrefs, and stays right across calls. */
+static void test_get_ref(void **state)
+{
+	struct kvc *c = &((struct fx *)*state)->c;
+	put_ok(c, "one", "first value", 11);
+	put_ok(c, "a-longer-key-than-seven", "second", 6);
+	const void *v;
+	size_t n;
+	assert_teec(kvc_get_ref(c, "one", 3, 64, &v, &n), TEEC_SUCCESS);
+	assert_int_equal(n, 11);
+	assert_memory_equal(v, "first value", 11);
+	int in_shm = 0;
+	for (int i = 0; i < 4; i++) {
+		const char *b = c->blk[i].buffer;
+		if (c->have[i] && (const char *)v >= b &&
+		    (const char *)v < b + c->blk[i].size)
+			in_shm = 1;
+	}
+	assert_int_equal(in_shm, c->tr != KVC_TEMP);
+	assert_teec(kvc_get_ref(c, "a-longer-key-than-seven", 23, 64, &v, &n),
+		    TEEC_SUCCESS);
+	assert_int_equal(n, 6);
+	assert_memory_equal(v, "second", 6);
+	assert_teec(kvc_get_ref(c, "one", 3, 4, &v, &n), TEEC_ERROR_SHORT_BUFFER);
+	assert_int_equal(n, 11);
+	assert_null(v);
+	assert_teec(kvc_get_ref(c, "none", 4, 64, &v, &n), TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_null(v);
 }
 
 static void test_list_paged(void **state)
@@ -412,6 +515,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    ON_ALL(test_basic),
 	    ON_ALL(test_bad_params),
+	    ON_ALL(test_small_keys),
+	    ON_ALL(test_get_ref),
 	    ON_ALL(test_list_paged),
 	    ON_ALL(test_batch),
 	    ON_ALL(test_out_of_memory),
