@@ -405,6 +405,11 @@ static int sweep(const struct cfg *c, struct target *g, int w, struct sweep *s,
 			break;
 		}
 		s->pt[s->n++] = pt;
+		if (getenv("KVDBG"))
+			fprintf(stderr,
+				"\n%s %s offered %.0f achieved %.0f p50 %.2f p99 %.2f\n",
+				wl_name[w], tname, pt.offered, pt.achieved, pt.p50_us,
+				pt.p99_us);
 		if (pt.achieved > s->sat * 1.05)
 			flat = 0;
 		else

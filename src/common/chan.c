@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -267,8 +268,9 @@ static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 	for (;;) {
 		/* Long sleeps are sliced so that a vanished core or an expired
 		 * cancellation grace period are noticed. */
-		if (et_bell_wait_adaptive(&mb->resp, seq - 1, &mb->caller_sleeping,
-					  &mb->state, &c->spin, 200) == 0) {
+		if (et_bell_wait_adaptive_ts(&mb->resp, seq - 1, &mb->caller_sleeping,
+					     &mb->state, &mb->resp_ring_ns, &mb->ta_cpu,
+					     &c->spin, 200) == 0) {
 			if (atomic_load(&mb->resp) == seq)
 				break;
 			if (atomic_load(&mb->state) == ET_MB_DEAD)
@@ -327,9 +329,11 @@ static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t pty
 	if (atomic_load_explicit(&mb->cancel, memory_order_relaxed))
 		atomic_store_explicit(&mb->cancel, 0, memory_order_relaxed);
 	atomic_store_explicit(&c->cancel_at, 0, memory_order_relaxed);
+	atomic_store_explicit(&mb->caller_cpu, (uint32_t)sched_getcpu(),
+			      memory_order_relaxed);
 	*seq = atomic_load(&mb->req) + 1;
 	if (ring)
-		et_bell_ring(&mb->req, *seq, &mb->ta_sleeping);
+		et_bell_ring_ts(&mb->req, *seq, &mb->ta_sleeping, &mb->req_ring_ns);
 	else
 		atomic_store(&mb->req, *seq);
 	return TEEC_SUCCESS;

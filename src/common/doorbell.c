@@ -56,11 +56,20 @@ void et_futex_wake(_Atomic uint32_t *word, int n)
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
-void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping)
+void et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
+		     _Atomic uint64_t *ring_ns)
 {
 	atomic_store_explicit(word, val, memory_order_seq_cst);
-	if (atomic_load_explicit(sleeping, memory_order_seq_cst))
+	if (atomic_load_explicit(sleeping, memory_order_seq_cst)) {
+		if (ring_ns)
+			atomic_store_explicit(ring_ns, et_now_ns(), memory_order_relaxed);
 		et_futex_wake(word, INT_MAX);
+	}
+}
+
+void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping)
+{
+	et_bell_ring_ts(word, val, sleeping, NULL);
 }
 
 static inline void cpu_relax(void)
@@ -81,11 +90,30 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 }
 
 /* *waited_ns: how long it took (0 when the first burst caught it). */
+/* Is the peer, as last seen, on the CPU we run on? */
+static int peer_here(const _Atomic uint32_t *peer_cpu)
+{
+	return peer_cpu && (int)atomic_load_explicit(peer_cpu, memory_order_relaxed) ==
+			       sched_getcpu();
+}
+
 static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
 		     const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms,
-		     uint64_t *waited_ns)
+		     const _Atomic uint64_t *ring_ns, const _Atomic uint32_t *peer_cpu,
+		     uint64_t *waited_ns, struct et_spin *st)
 {
 	*waited_ns = 0;
+	/*
+	 * A peer last seen on our CPU cannot answer while we spin, and
+	 * yielding to it keeps both on one CPU. Sleep instead: the wake-up
+	 * that answers us lets the scheduler place us on an idle CPU, and
+	 * the next wait spins again.
+	 */
+	if (spin_ns && peer_here(peer_cpu)) {
+		spin_ns = 0;
+		if (st)
+			st->here++;
+	}
 	/* A short burst before reading the clock: a running peer usually
 	 * answers within it, and then the wait costs no clock read at all. */
 	for (int k = 0; k < 64; k++) {
@@ -138,7 +166,22 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 		et_futex_wait(word, old, left);
 		atomic_store_explicit(sleeping, 0, memory_order_relaxed);
 		if (ready(word, old, stop)) {
-			*waited_ns = et_now_ns() - start;
+			uint64_t now = et_now_ns();
+			*waited_ns = now - start;
+			/*
+			 * Count the peer's answer time, not our own wake-up: when
+			 * both sides sleep, each would otherwise see the other's
+			 * answer plus two wake-ups, and both would stay asleep.
+			 */
+			if (ring_ns) {
+				uint64_t r =
+				    atomic_load_explicit(ring_ns, memory_order_relaxed);
+				if (r >= start && r <= now) {
+					*waited_ns = r - start;
+					if (st)
+						st->rings++;
+				}
+			}
 			return 0;
 		}
 	}
@@ -148,7 +191,8 @@ int et_bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleepin
 		 const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms)
 {
 	uint64_t w;
-	return bell_wait(word, old, sleeping, stop, spin_ns, timeout_ms, &w);
+	return bell_wait(word, old, sleeping, stop, spin_ns, timeout_ms, NULL, NULL, &w,
+			 NULL);
 }
 
 void et_spin_init_max(struct et_spin *s, uint64_t max)
@@ -156,6 +200,7 @@ void et_spin_init_max(struct et_spin *s, uint64_t max)
 	s->max = s->budget = max;
 	s->avg_ns = 0;
 	s->slow = 0;
+	s->here = s->rings = 0;
 }
 
 void et_spin_init(struct et_spin *s)
@@ -167,8 +212,19 @@ int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
 			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
 			  struct et_spin *s, int timeout_ms)
 {
+	return et_bell_wait_adaptive_ts(word, old, sleeping, stop, NULL, NULL, s,
+					timeout_ms);
+}
+
+int et_bell_wait_adaptive_ts(_Atomic uint32_t *word, uint32_t old,
+			     _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
+			     const _Atomic uint64_t *ring_ns,
+			     const _Atomic uint32_t *peer_cpu, struct et_spin *s,
+			     int timeout_ms)
+{
 	uint64_t waited;
-	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, &waited);
+	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, ring_ns,
+			  peer_cpu, &waited, s);
 	if (r != 0)
 		return r;
 	/* Average over ~8 waits; a very long wait counts as 4x the budget

@@ -36,6 +36,9 @@ struct et_spin {
 	uint64_t max;	 /* et_spin_budget_ns() */
 	uint64_t avg_ns; /* moving average of answer times */
 	unsigned slow;	 /* waits since the last full probe while budget is 0 */
+	/* What the _ts waits did (for tests and diagnostics): */
+	uint64_t here;	/* waits that slept at once: the peer shared our CPU */
+	uint64_t rings; /* waits timed to the peer's ring, not our wake-up */
 };
 
 void et_spin_init(struct et_spin *s);
@@ -44,6 +47,22 @@ void et_spin_init_max(struct et_spin *s, uint64_t max);
 int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
 			  _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
 			  struct et_spin *s, int timeout_ms);
+
+/*
+ * The same with a ring timestamp: a ringer that finds the waiter asleep
+ * stores when it rang in *ring_ns, and the waiter counts its wait up to
+ * then, so its spin budget follows the peer's answer time and not its own
+ * wake-up latency. peer_cpu (may be NULL): the CPU the peer last ran on,
+ * as it published it; a waiter on that same CPU sleeps at once instead
+ * of spinning, since the peer cannot run while it spins.
+ */
+void et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
+		     _Atomic uint64_t *ring_ns);
+int et_bell_wait_adaptive_ts(_Atomic uint32_t *word, uint32_t old,
+			     _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
+			     const _Atomic uint64_t *ring_ns,
+			     const _Atomic uint32_t *peer_cpu, struct et_spin *s,
+			     int timeout_ms);
 
 /* Plain futex helpers (shared, not private: the words live in memfd pages). */
 int et_futex_wait(_Atomic uint32_t *word, uint32_t old, int timeout_ms);

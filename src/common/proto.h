@@ -145,7 +145,7 @@ struct et_mailbox {
 	uint32_t cmd;
 	uint32_t param_types;
 	uint32_t shm_lo[2]; /* memrefs 0, 1: shm id (ET_SHM_BOUNCE, _NULL, registered) */
-	uint32_t pad0;
+	_Atomic uint32_t caller_cpu; /* where the caller ran when it posted */
 	struct et_mparam p_lo[2];
 
 	/* Parameters 2 and 3, read only when param_types uses them. */
@@ -160,15 +160,16 @@ struct et_mailbox {
 	uint32_t ret;
 	uint32_t origin;
 	_Atomic uint32_t ta_blocked; /* TA waits inside the TEE (TEE_Wait ...) */
-	uint32_t pad3;
+	_Atomic uint32_t ta_cpu;     /* where the TA ran when it answered */
 	/* Per parameter: value outputs as a | b << 32, memref output sizes. */
 	uint64_t out[4];
-	char pad4[8];
+	_Atomic uint64_t resp_ring_ns; /* when the TA rang a sleeping caller */
 
 	/* Rarely written: both sides read these while spinning. */
 	_Atomic uint32_t state;	      /* enum et_mb_state, set DEAD by the core */
 	_Atomic uint32_t ta_sleeping; /* TA is (about to be) in FUTEX_WAIT on req */
-	uint32_t pad5[14];
+	_Atomic uint64_t req_ring_ns; /* when the caller rang a sleeping TA */
+	uint32_t pad5[12];
 
 	_Atomic uint32_t cancel; /* futex: cancellation requested */
 	uint32_t pad6[15];

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,9 @@ static void answer(struct utee_session *s, uint32_t seq, TEE_Result r, uint32_t 
 {
 	s->mb->ret = r;
 	s->mb->origin = origin;
-	et_bell_ring(&s->mb->resp, seq, &s->mb->caller_sleeping);
+	atomic_store_explicit(&s->mb->ta_cpu, (uint32_t)sched_getcpu(),
+			      memory_order_relaxed);
+	et_bell_ring_ts(&s->mb->resp, seq, &s->mb->caller_sleeping, &s->mb->resp_ring_ns);
 }
 
 /* Session threads still running: DESTROY waits for them to finish answering. */
@@ -247,8 +250,8 @@ static void *session_thread(void *arg)
 	struct et_spin spin;
 	et_spin_init(&spin);
 	for (;;) {
-		et_bell_wait_adaptive(&mb->req, last, &mb->ta_sleeping, &s->gone, &spin,
-				      -1);
+		et_bell_wait_adaptive_ts(&mb->req, last, &mb->ta_sleeping, &s->gone,
+					 &mb->req_ring_ns, &mb->caller_cpu, &spin, -1);
 		uint32_t seq = atomic_load(&mb->req);
 		if (seq == last) {
 			/* Only "gone" woke us: close as GP does for a dead client. */

@@ -69,6 +69,7 @@ static int sandbox(void)
 	    SCMP_SYS(getpid),
 	    SCMP_SYS(gettid),
 	    SCMP_SYS(sched_yield),
+	    SCMP_SYS(getcpu), /* sched_getcpu() when the vDSO cannot answer */
 	    SCMP_SYS(sched_getaffinity),
 	    SCMP_SYS(exit),
 	    SCMP_SYS(exit_group),

@@ -4,6 +4,7 @@
  * packages (sign, verify, and refusal of anything altered or untrusted).
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,6 +124,100 @@ static void test_doorbell_sleep(void **state)
 {
 	(void)state;
 	pingpong(0);
+}
+
+/*
+ * The adaptive doorbell as the mailbox uses it: each side publishes its CPU
+ * and rings with a timestamp. Pinned to one CPU, a waiter must notice that
+ * its peer shares the CPU and sleep at once (not spin), and must time its
+ * wait to the peer's ring; pinned to two CPUs, it must never think so.
+ */
+struct pp_page {
+	_Atomic uint32_t ping, pong, ping_sleep, pong_sleep;
+	_Atomic uint32_t parent_cpu, child_cpu;
+	_Atomic uint64_t ping_ring, pong_ring;
+};
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
+}
+
+static void adaptive_pingpong(int child_cpu, unsigned delay_us, struct et_spin *sp)
+{
+	int fd = et_memfd_sealed("bell", 4096);
+	assert_true(fd >= 0);
+	struct pp_page *g = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_ptr_not_equal(g, MAP_FAILED);
+	atomic_store(&g->parent_cpu, UINT32_MAX);
+	atomic_store(&g->child_cpu, UINT32_MAX);
+	const uint32_t rounds = 500;
+	pid_t pid = fork();
+	/* A budget no wait exceeds: only the CPU check can make a wait sleep. */
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct et_spin cs;
+		et_spin_init_max(&cs, 1000000000);
+		pin(child_cpu);
+		for (uint32_t i = 1; i <= rounds; i++) {
+			if (et_bell_wait_adaptive_ts(&g->ping, i - 1, &g->ping_sleep,
+						     NULL, &g->ping_ring, &g->parent_cpu,
+						     &cs, 5000))
+				_exit(1);
+			atomic_store(&g->child_cpu, (uint32_t)sched_getcpu());
+			/* Busy, as a TA computing: the CPU stays taken. */
+			for (uint64_t t = et_now_ns();
+			     et_now_ns() - t < delay_us * 1000ull;)
+				;
+			et_bell_ring_ts(&g->pong, i, &g->pong_sleep, &g->pong_ring);
+		}
+		_exit(0);
+	}
+	pin(0);
+	et_spin_init_max(sp, 1000000000);
+	for (uint32_t i = 1; i <= rounds; i++) {
+		atomic_store(&g->parent_cpu, (uint32_t)sched_getcpu());
+		et_bell_ring_ts(&g->ping, i, &g->ping_sleep, &g->ping_ring);
+		assert_int_equal(et_bell_wait_adaptive_ts(&g->pong, i - 1, &g->pong_sleep,
+							  NULL, &g->pong_ring,
+							  &g->child_cpu, sp, 5000),
+				 0);
+		assert_int_equal(atomic_load(&g->pong), i);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cpu_set_t all;
+	CPU_ZERO(&all);
+	for (int c = 0; c < CPU_SETSIZE && c < sysconf(_SC_NPROCESSORS_ONLN); c++)
+		CPU_SET(c, &all);
+	sched_setaffinity(0, sizeof(all), &all);
+	munmap(g, 4096);
+	close(fd);
+}
+
+static void test_doorbell_same_cpu(void **state)
+{
+	(void)state;
+	struct et_spin sp;
+	/* The peer takes a while to answer: every wait finds it on our CPU,
+	 * sleeps, and is woken by a ring that says when it was rung. */
+	adaptive_pingpong(0, 10, &sp);
+	assert_true(sp.here >= 400);
+	assert_true(sp.rings >= 400);
+}
+
+static void test_doorbell_two_cpus(void **state)
+{
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	struct et_spin sp;
+	adaptive_pingpong(1, 0, &sp);
+	assert_int_equal(sp.here, 0);
 }
 
 static void test_doorbell_timeout_and_stop(void **state)
@@ -267,6 +362,8 @@ int main(void)
 	    cmocka_unit_test(test_fd_passing),
 	    cmocka_unit_test(test_doorbell_spin),
 	    cmocka_unit_test(test_doorbell_sleep),
+	    cmocka_unit_test(test_doorbell_same_cpu),
+	    cmocka_unit_test(test_doorbell_two_cpus),
 	    cmocka_unit_test(test_doorbell_timeout_and_stop),
 	    cmocka_unit_test_setup_teardown(test_pkg_sign_verify, setup_keys,
 					    teardown_keys),
