@@ -125,12 +125,10 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 	for (int i = 0; i < 2; i++) {
 		if (io[i].kind != 'k')
 			continue;
-		if (io[i].size && io[i].size <= KV_SMALL_KEY_MAX) {
-			io[i].kind = 'x';
-			kv_small_key_pack(io[i].in, io[i].size, &io[i].a, &io[i].b);
-		} else {
+		if (io[i].size && io[i].size <= KV_SMALL_KEY_MAX)
+			io[i].kind = 'x'; /* packed into the value parameter below */
+		else
 			io[i].kind = 'i';
-		}
 	}
 	if (c->tr == KVC_PARTIAL) {
 		size_t total = 0;
@@ -155,8 +153,7 @@ static TEEC_Result call(struct kvc *c, uint32_t cmd, struct io io[2])
 		switch (q->kind) {
 		case 'x':
 			t[i] = TEEC_VALUE_INPUT;
-			p->value.a = q->a;
-			p->value.b = q->b;
+			kv_small_key_pack(q->in, q->size, &p->value.a, &p->value.b);
 			break;
 		case 'v':
 			t[i] = TEEC_VALUE_INOUT;

@@ -101,6 +101,7 @@ struct cfg {
 	const char *json, *plot;
 	long nproc;
 	double busy_pct;
+	double handoff_before, handoff_after; /* ns, bu_handoff_rt_ns() */
 };
 
 /* ---- the operations ------------------------------------------------------- */
@@ -405,11 +406,6 @@ static int sweep(const struct cfg *c, struct target *g, int w, struct sweep *s,
 			break;
 		}
 		s->pt[s->n++] = pt;
-		if (getenv("KVDBG"))
-			fprintf(stderr,
-				"\n%s %s offered %.0f achieved %.0f p50 %.2f p99 %.2f\n",
-				wl_name[w], tname, pt.offered, pt.achieved, pt.p50_us,
-				pt.p99_us);
 		if (pt.achieved > s->sat * 1.05)
 			flat = 0;
 		else
@@ -549,6 +545,13 @@ static void report(const struct cfg *c)
 	if (c->busy_pct >= 0)
 		printf("CPU busy before the run: %.0f%% of %ld CPUs%s\n", c->busy_pct,
 		       c->nproc, c->busy_pct > 10 ? " (other load: expect noise)" : "");
+	if (c->handoff_before > 0)
+		printf(
+		    "cache-line round trip between two CPUs: %.0f ns before, %.0f ns "
+		    "after "
+		    "the run\n(every TEE operation pays about one; a VM moved to distant "
+		    "cores pays several times more)\n",
+		    c->handoff_before, c->handoff_after);
 	printf("latency p50/p99 at the lowest offered rate (unloaded); saturation = "
 	       "highest achieved throughput\n\n");
 	printf("%-6s | %-12s | %14s | %10s | %10s | %8s\n", "op", "transport",
@@ -673,6 +676,8 @@ static int write_json(const struct cfg *c)
 	cJSON_AddBoolToObject(o, "full_sweep", c->full);
 	cJSON_AddNumberToObject(o, "nproc", (double)c->nproc);
 	cJSON_AddNumberToObject(o, "busy_before_pct", r3(c->busy_pct));
+	cJSON_AddNumberToObject(o, "handoff_rt_ns_before", r3(c->handoff_before));
+	cJSON_AddNumberToObject(o, "handoff_rt_ns_after", r3(c->handoff_after));
 	cJSON_AddItemToObject(o, "curves", curves);
 	int rc = bu_json_write(o, c->json);
 	cJSON_Delete(o);
@@ -895,6 +900,7 @@ int bench_kv(int argc, char **argv)
 		memcpy(region + i, &x, 8);
 	}
 	c.busy_pct = bu_busy_pct();
+	c.handoff_before = bu_handoff_rt_ns();
 	bar_on = isatty(STDERR_FILENO);
 	int total = W_COUNT * T_COUNT, idx = 0;
 	if (persistent)
@@ -964,6 +970,7 @@ int bench_kv(int argc, char **argv)
 			goto out;
 	}
 	rc = 0;
+	c.handoff_after = bu_handoff_rt_ns();
 out:
 	bar_end();
 	sigprocmask(SIG_BLOCK, &sigs, NULL);

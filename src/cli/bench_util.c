@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "bench_util.h"
+#include "doorbell.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -12,6 +13,8 @@
 #include <sys/wait.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +100,49 @@ double bu_busy_pct(void)
 	if (cpu_times(&b1, &t1) || t1 <= t0)
 		return -1;
 	return 100.0 * (double)(b1 - b0) / (double)(t1 - t0);
+}
+
+/* Two threads bounce one cache line each way: what a round trip between
+ * two CPUs costs on this machine right now. */
+struct handoff {
+	_Alignas(64) _Atomic uint32_t ping;
+	_Alignas(64) _Atomic uint32_t pong;
+	uint32_t rounds;
+};
+
+static void *handoff_peer(void *arg)
+{
+	struct handoff *h = arg;
+	for (uint32_t i = 1; i <= h->rounds; i++) {
+		while (atomic_load_explicit(&h->ping, memory_order_acquire) != i)
+			;
+		atomic_store_explicit(&h->pong, i, memory_order_release);
+	}
+	return NULL;
+}
+
+double bu_handoff_rt_ns(void)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return -1;
+	static struct handoff h;
+	atomic_store(&h.ping, 0);
+	atomic_store(&h.pong, 0);
+	h.rounds = 200000;
+	pthread_t t;
+	if (pthread_create(&t, NULL, handoff_peer, &h))
+		return -1;
+	uint64_t t0 = 0;
+	for (uint32_t i = 1; i <= h.rounds; i++) {
+		if (i == h.rounds / 4) /* the first quarter only warms up */
+			t0 = et_now_ns();
+		atomic_store_explicit(&h.ping, i, memory_order_release);
+		while (atomic_load_explicit(&h.pong, memory_order_acquire) != i)
+			;
+	}
+	uint64_t t1 = et_now_ns();
+	pthread_join(t, NULL);
+	return (double)(t1 - t0) / (double)(h.rounds - h.rounds / 4 + 1);
 }
 
 static int progress_open;

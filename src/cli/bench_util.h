@@ -40,6 +40,10 @@ void bu_progress_end(int ok);
 /* Percent of the machine's CPU time that was busy over a short window
  * before the run (other load makes the numbers noisy); -1 if unknown. */
 double bu_busy_pct(void);
+/* Mean round trip of one cache line between two threads, ns (-1: one CPU).
+ * Shared machines move vCPUs between near and far cores: the same code then
+ * runs several times slower, so benchmarks print this beside their ratios. */
+double bu_handoff_rt_ns(void);
 
 /* The terminal table: one row per case, target and verdict optional. */
 void bu_table_header(void);
