@@ -93,8 +93,11 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 /* Is the peer, as last seen, on the CPU we run on? */
 static int peer_here(const _Atomic uint32_t *peer_cpu)
 {
-	return peer_cpu && (int)atomic_load_explicit(peer_cpu, memory_order_relaxed) ==
-			       sched_getcpu();
+	if (!peer_cpu)
+		return 0;
+	int me = sched_getcpu();
+	return me >= 0 &&
+	       atomic_load_explicit(peer_cpu, memory_order_relaxed) == (uint32_t)me;
 }
 
 static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
