@@ -5,14 +5,18 @@
  * size written back; allocated shared memory (zero copy) as WHOLE and
  * PARTIAL memrefs with offsets; registered shared memory (a shadow memfd
  * synchronised around each invocation) in both directions; release and
- * reuse of shared memory. Also the TA side memory functions that concern
+ * reuse of shared memory; a client that rewrites its mailbox while the TA
+ * reads it (refused, never a TA fault). Also the TA side memory functions that concern
  * parameters: TEE_CheckMemoryAccessRights on memrefs, and TEE_Malloc /
  * TEE_Realloc / TEE_Free edge cases.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 
+#include <stdatomic.h>
+
 #include "core_util.h"
+#include "proto.h"
 
 static TEEC_Session sess;
 
@@ -342,6 +346,89 @@ static void test_alloc_whole(void **state)
 	TEEC_ReleaseSharedMemory(&sm);
 	assert_null(sm.buffer);
 	free(copy);
+}
+
+/*
+ * A hostile client rewrites its own mailbox while the TA reads it: memref
+ * offsets and sizes flip between valid and far out of range. The TA must
+ * check and use one copy of each word: every invocation either succeeds or
+ * is refused (BAD_PARAMETERS); the TA never faults on a bad pointer.
+ */
+static _Atomic int scribbling;
+
+static void *scribble(void *arg)
+{
+	struct et_mailbox *mb = arg;
+	volatile uint64_t *a = &mb->p_lo[0].a, *b = &mb->p_lo[0].b;
+	while (atomic_load_explicit(&scribbling, memory_order_relaxed)) {
+		*a = 1ull << 40;
+		*b = 1ull << 40;
+		*a = 0;
+		*b = 64;
+	}
+	return NULL;
+}
+
+/* This process's mailbox mappings, from /proc/self/maps. */
+static size_t find_mailboxes(struct et_mailbox **out, size_t max)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	assert_non_null(f);
+	char line[512];
+	size_t n = 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		if (strstr(line, "edgetee-mailbox") &&
+		    sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			out[n++] = (struct et_mailbox *)lo;
+	}
+	fclose(f);
+	return n;
+}
+
+static void test_mailbox_scribbled(void **state)
+{
+	(void)state;
+	struct et_mailbox *mbs[16];
+	size_t nmb = find_mailboxes(mbs, 16);
+	assert_true(nmb >= 1);
+	TEEC_SharedMemory sm = {.size = 4096, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT};
+	assert_teec(TEEC_AllocateSharedMemory(&ctx, &sm), TEEC_SUCCESS);
+	atomic_store(&scribbling, 1);
+	pthread_t t[16];
+	for (size_t i = 0; i < nmb; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scribble, mbs[i]), 0);
+	unsigned ok = 0, refused = 0;
+	for (int i = 0; i < 20000; i++) {
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
+		op.params[0].memref.parent = &sm;
+		op.params[0].memref.offset = 0;
+		op.params[0].memref.size = 64;
+		uint32_t origin;
+		TEEC_Result r = TEEC_InvokeCommand(&sess, CORE_CMD_REVERSE, &op, &origin);
+		if (r == TEEC_SUCCESS) {
+			ok++;
+		} else if (r == TEEC_ERROR_BAD_PARAMETERS && origin == TEEC_ORIGIN_TEE) {
+			refused++;
+		} else {
+			atomic_store(&scribbling, 0);
+			fail_msg("invocation %d: 0x%08x origin %u", i, r, origin);
+		}
+	}
+	atomic_store(&scribbling, 0);
+	for (size_t i = 0; i < nmb; i++)
+		pthread_join(t[i], NULL);
+	print_message("scribbled mailbox: %u answered, %u refused\n", ok, refused);
+	/* The scribbler did reach the TA, and the session still works. */
+	assert_true(refused > 0);
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_PARTIAL_INOUT, TEEC_NONE, TEEC_NONE, TEEC_NONE));
+	op.params[0].memref.parent = &sm;
+	op.params[0].memref.offset = 0;
+	op.params[0].memref.size = 64;
+	assert_teec(invoke(&sess, CORE_CMD_REVERSE, &op, NULL), TEEC_SUCCESS);
+	TEEC_ReleaseSharedMemory(&sm);
 }
 
 static void test_alloc_partial(void **state)
@@ -717,6 +804,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_temp_zero_and_null, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_alloc_whole, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_alloc_partial, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_mailbox_scribbled, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_alloc_zero_copy, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_registered, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_shm_zero_size, sess_up, sess_down),
