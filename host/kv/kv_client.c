@@ -261,32 +261,6 @@ TEEC_Result kvc_get_ref(struct kvc *c, const void *key, size_t klen, size_t cap,
 			*val = c->tmp;
 		return r;
 	}
-	if (c->tr == KVC_WHOLE && klen && klen <= KV_SMALL_KEY_MAX && c->sess_ok) {
-		/* The hot path of a small-key GET, without call()'s general
-		 * layout: one value parameter and the session's output block. */
-		TEEC_Result r = block(c, 3, cap, TEEC_MEM_OUTPUT, 1);
-		if (r != TEEC_SUCCESS)
-			return r;
-		TEEC_Operation op;
-		op.started = 0;
-		op.paramTypes = TEEC_PARAM_TYPES(TEEC_VALUE_INPUT, TEEC_MEMREF_WHOLE,
-						 TEEC_NONE, TEEC_NONE);
-		kv_small_key_pack(key, klen, &op.params[0].value.a,
-				  &op.params[0].value.b);
-		op.params[1].memref.parent = &c->blk[3];
-		op.params[1].memref.offset = 0;
-		op.params[1].memref.size = 0;
-		c->origin = TEEC_ORIGIN_API;
-		r = TEEC_InvokeCommand(&c->sess, KV_CMD_GET, &op, &c->origin);
-		size_t n = op.params[1].memref.size;
-		if (r == TEEC_SUCCESS && n > cap)
-			return TEEC_ERROR_COMMUNICATION; /* the TA overran */
-		if (r == TEEC_SUCCESS || r == TEEC_ERROR_SHORT_BUFFER)
-			*vlen = n;
-		if (r == TEEC_SUCCESS)
-			*val = c->blk[3].buffer;
-		return r;
-	}
 	struct io io[2] = {{'k', key, NULL, klen, 0, 0, NULL},
 			   {'o', NULL, NULL, cap, 0, 0, NULL}};
 	TEEC_Result r = call(c, KV_CMD_GET, io);

@@ -546,12 +546,10 @@ static void report(const struct cfg *c)
 		printf("CPU busy before the run: %.0f%% of %ld CPUs%s\n", c->busy_pct,
 		       c->nproc, c->busy_pct > 10 ? " (other load: expect noise)" : "");
 	if (c->handoff_before > 0)
-		printf(
-		    "cache-line round trip between two CPUs: %.0f ns before, %.0f ns "
-		    "after "
-		    "the run\n(every TEE operation pays about one; a VM moved to distant "
-		    "cores pays several times more)\n",
-		    c->handoff_before, c->handoff_after);
+		printf("cache-line round trip between two CPUs: %.0f ns before, %.0f ns "
+		       "after the run\n(every TEE operation pays about one; a VM moved "
+		       "to distant cores pays several times more)\n",
+		       c->handoff_before, c->handoff_after);
 	printf("latency p50/p99 at the lowest offered rate (unloaded); saturation = "
 	       "highest achieved throughput\n\n");
 	printf("%-6s | %-12s | %14s | %10s | %10s | %8s\n", "op", "transport",

@@ -89,7 +89,6 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 	return stop && atomic_load_explicit(stop, memory_order_acquire);
 }
 
-/* *waited_ns: how long it took (0 when the first burst caught it). */
 /* Is the peer, as last seen, on the CPU we run on? */
 static int peer_here(const _Atomic uint32_t *peer_cpu)
 {
@@ -100,6 +99,7 @@ static int peer_here(const _Atomic uint32_t *peer_cpu)
 	       atomic_load_explicit(peer_cpu, memory_order_relaxed) == (uint32_t)me;
 }
 
+/* *waited_ns: how long it took (0 when the first burst caught it). */
 static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sleeping,
 		     const _Atomic uint32_t *stop, uint64_t spin_ns, int timeout_ms,
 		     const _Atomic uint64_t *ring_ns, const _Atomic uint32_t *peer_cpu,

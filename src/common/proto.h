@@ -21,6 +21,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "doorbell.h"
+
 #define ET_PROTO_VERSION 2
 
 /* ---- client -> core ---------------------------------------------------- */
@@ -195,6 +197,17 @@ static inline void et_mb_echo(struct et_mailbox *mb)
 		const struct et_mparam *m = et_mb_param(mb, i);
 		mb->out[i] = t >= 1 && t <= 3 ? (m->a & 0xFFFFFFFFu) | m->b << 32 : m->b;
 	}
+}
+
+/* Answer the pending request from a path that never ran the TA's code (the
+ * core, or the TA runtime failing to start a session). */
+static inline void et_mb_answer_unrun(struct et_mailbox *mb, uint32_t ret,
+				      uint32_t origin)
+{
+	et_mb_echo(mb);
+	mb->ret = ret;
+	mb->origin = origin;
+	et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
 }
 
 #define ET_MAILBOX_SIZE 4096

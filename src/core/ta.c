@@ -34,14 +34,6 @@
 #define TA_FLAG_MULTI_SESSION_	     (1u << 3)
 #define TA_FLAG_INSTANCE_KEEP_ALIVE_ (1u << 4)
 
-static void mb_answer(struct et_mailbox *mb, uint32_t ret, uint32_t origin)
-{
-	et_mb_echo(mb);
-	mb->ret = ret;
-	mb->origin = origin;
-	et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
-}
-
 static void mb_dead(struct et_mailbox *mb)
 {
 	atomic_store(&mb->state, ET_MB_DEAD);
@@ -333,7 +325,7 @@ fail:
 	if (img)
 		store_put(img);
 	close(sidefd);
-	mb_answer(mb, ret, TEEC_ORIGIN_TEE);
+	et_mb_answer_unrun(mb, ret, TEEC_ORIGIN_TEE);
 	munmap(mb, ET_MAILBOX_SIZE);
 }
 

@@ -327,11 +327,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = cs->sid};
 		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
 		if (mb != MAP_FAILED) {
-			et_mb_echo(mb);
-			mb->ret = TEE_ERROR_OUT_OF_MEMORY;
-			mb->origin = TEE_ORIGIN_TEE;
-			et_bell_ring(&mb->resp, atomic_load(&mb->req),
-				     &mb->caller_sleeping);
+			et_mb_answer_unrun(mb, TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE);
 			munmap(mb, ET_MAILBOX_SIZE);
 		}
 		free(s);
@@ -356,11 +352,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		pthread_mutex_unlock(&utee_ta_lock);
 		if (r != TEE_SUCCESS) {
 			EMSG("TA_CreateEntryPoint failed: 0x%x", r);
-			et_mb_echo(mb);
-			mb->ret = r;
-			mb->origin = TEE_ORIGIN_TRUSTED_APP;
-			et_bell_ring(&mb->resp, atomic_load(&mb->req),
-				     &mb->caller_sleeping);
+			et_mb_answer_unrun(mb, r, TEE_ORIGIN_TRUSTED_APP);
 			_exit(1);
 		}
 		created = 1;
@@ -385,10 +377,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		atomic_fetch_sub(&live_threads, 1);
 		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
 		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
-		et_mb_echo(mb);
-		mb->ret = TEE_ERROR_OUT_OF_MEMORY;
-		mb->origin = TEE_ORIGIN_TEE;
-		et_bell_ring(&mb->resp, atomic_load(&mb->req), &mb->caller_sleeping);
+		et_mb_answer_unrun(mb, TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE);
 		session_free(s);
 	}
 	pthread_attr_destroy(&a);
