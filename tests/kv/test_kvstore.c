@@ -288,7 +288,10 @@ static void test_list_paged(void **state)
 		for (uint32_t i = 0; i < n; i++) {
 			uint32_t kl = page[off] | page[off + 1] << 8;
 			assert_int_equal(kl, 7);
-			int idx = atoi((char *)page + off + 4 + 4);
+			/* "key-NNN": the digits end where the key ends. */
+			char digits[4] = {0};
+			memcpy(digits, page + off + 4 + 4, 3);
+			int idx = atoi(digits);
 			assert_true(idx >= 0 && idx < N);
 			assert_int_equal(seen[idx], 0);
 			seen[idx] = 1;

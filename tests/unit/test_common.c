@@ -146,7 +146,10 @@ static void pin(int cpu)
 	assert_int_equal(sched_setaffinity(0, sizeof(set), &set), 0);
 }
 
-static void adaptive_pingpong(int child_cpu, unsigned delay_us, struct et_spin *sp)
+/* answer_asleep: the child answers only once the parent sleeps on the
+ * answer, so each of the parent's waits ends with a ring, whatever the
+ * scheduler does on a busy machine. */
+static void adaptive_pingpong(int child_cpu, int answer_asleep, struct et_spin *sp)
 {
 	int fd = et_memfd_sealed("bell", 4096);
 	assert_true(fd >= 0);
@@ -156,8 +159,8 @@ static void adaptive_pingpong(int child_cpu, unsigned delay_us, struct et_spin *
 	atomic_store(&g->child_cpu, UINT32_MAX);
 	const uint32_t rounds = 500;
 	pid_t pid = fork();
-	/* A budget no wait exceeds: only the CPU check can make a wait sleep. */
 	assert_true(pid >= 0);
+	/* A budget no wait exceeds: only the CPU check can make a wait sleep. */
 	if (pid == 0) {
 		struct et_spin cs;
 		et_spin_init_max(&cs, 1000000000);
@@ -168,10 +171,8 @@ static void adaptive_pingpong(int child_cpu, unsigned delay_us, struct et_spin *
 						     &cs, 5000))
 				_exit(1);
 			atomic_store(&g->child_cpu, (uint32_t)sched_getcpu());
-			/* Busy, as a TA computing: the CPU stays taken. */
-			for (uint64_t t = et_now_ns();
-			     et_now_ns() - t < delay_us * 1000ull;)
-				;
+			while (answer_asleep && !atomic_load(&g->pong_sleep))
+				sched_yield();
 			et_bell_ring_ts(&g->pong, i, &g->pong_sleep, &g->pong_ring);
 		}
 		_exit(0);
@@ -203,9 +204,9 @@ static void test_doorbell_same_cpu(void **state)
 {
 	(void)state;
 	struct et_spin sp;
-	/* The peer takes a while to answer: every wait finds it on our CPU,
-	 * sleeps, and is woken by a ring that says when it was rung. */
-	adaptive_pingpong(0, 10, &sp);
+	/* Every wait finds the peer on our CPU, sleeps at once, and is woken
+	 * by a ring that says when it was rung. */
+	adaptive_pingpong(0, 1, &sp);
 	assert_true(sp.here >= 400);
 	assert_true(sp.rings >= 400);
 }
