@@ -582,17 +582,7 @@ int bench_crypto(int argc, char **argv)
 
 	/* No SA_RESTART: a blocked wait returns and the loops see the flag. */
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bu_signals_catch(on_signal, &sigs);
 
 	int rc = 1, have_dir = 0, up = 0, have_ree = 0;
 	char dir[] = "/tmp/edgetee-bench-XXXXXX";
@@ -646,10 +636,6 @@ out:
 		fprintf(stderr, "edgetee bench crypto: interrupted\n");
 		rc = 130;
 	}
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	bu_signals_restore(&sigs);
 	return rc;
 }

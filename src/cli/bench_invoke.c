@@ -690,17 +690,7 @@ static int bench_invoke(int argc, char **argv)
 	};
 	/* No SA_RESTART: a blocked wait returns and the loops see the flag. */
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bu_signals_catch(on_signal, &sigs);
 	int rc = 1;
 	char dir[] = "/tmp/edgetee-bench-XXXXXX";
 	int have_dir = 0, up = 0;
@@ -770,11 +760,7 @@ out:
 	}
 	for (int i = 0; i < R_COUNT; i++)
 		bu_samples_free(&res[i].s);
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	bu_signals_restore(&sigs);
 	return rc;
 }
 

@@ -858,29 +858,11 @@ int bench_kv(int argc, char **argv)
 	if (bu_ta_path("edgetee bench kv", (const char *const[]){KVSTORE_TA_UUID_STR}, 1,
 		       "ta/kvstore"))
 		return 1;
-	if (c.plot) {
-		struct stat sb;
-		if (stat(c.plot, &sb) || !S_ISDIR(sb.st_mode) || access(c.plot, W_OK)) {
-			fprintf(stderr,
-				"edgetee bench kv: --plot %s: not a writable "
-				"directory\n",
-				c.plot);
-			return 1;
-		}
-	}
+	if (c.plot && bu_plot_dir_ok("edgetee bench kv", c.plot))
+		return 1;
 
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bu_signals_catch(on_signal, &sigs);
 	/* Waits end on time: the default 50 µs timer slack would be latency. */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 
@@ -988,10 +970,6 @@ out:
 	}
 	free(region);
 	region = NULL;
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	bu_signals_restore(&sigs);
 	return rc;
 }

@@ -580,29 +580,11 @@ int bench_storage(int argc, char **argv)
 		c.reps = c.quick ? 3 : 9;
 	if (setup_ta_path())
 		return 1;
-	if (c.plot) {
-		struct stat sb;
-		if (stat(c.plot, &sb) || !S_ISDIR(sb.st_mode) || access(c.plot, W_OK)) {
-			fprintf(stderr,
-				"edgetee bench storage: --plot %s: not a writable "
-				"directory\n",
-				c.plot);
-			return 1;
-		}
-	}
+	if (c.plot && bu_plot_dir_ok("edgetee bench storage", c.plot))
+		return 1;
 
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	bu_signals_catch(on_signal, &sigs);
 
 	int rc = 1, up = 0, have_dir = 0;
 	char dir[] = "/tmp/edgetee-bench-storage-XXXXXX";
@@ -707,10 +689,6 @@ out:
 		fprintf(stderr, "edgetee bench storage: interrupted\n");
 		rc = 130;
 	}
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	bu_signals_restore(&sigs);
 	return rc;
 }

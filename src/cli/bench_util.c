@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <ftw.h>
 #include <limits.h>
@@ -304,6 +305,43 @@ int bu_path_writable(const char *who, const char *path)
 	if (!ok)
 		fprintf(stderr, "%s: cannot write %s: %s\n", who, path, strerror(errno));
 	return ok ? 0 : -1;
+}
+
+int bu_plot_dir_ok(const char *who, const char *dir)
+{
+	struct stat sb;
+	if (stat(dir, &sb) || !S_ISDIR(sb.st_mode) || access(dir, W_OK)) {
+		fprintf(stderr, "%s: --plot %s: not a writable directory\n", who, dir);
+		return -1;
+	}
+	return 0;
+}
+
+void bu_signals_catch(void (*handler)(int), sigset_t *sigs)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGHUP);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+void bu_signals_restore(const sigset_t *sigs)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigprocmask(SIG_UNBLOCK, sigs, NULL);
 }
 
 extern char **environ;

@@ -7,6 +7,7 @@
 #define ET_BENCH_UTIL_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 /* A run of per-operation latencies in nanoseconds. */
@@ -44,6 +45,13 @@ double bu_busy_pct(void);
  * Shared machines move vCPUs between near and far cores: the same code then
  * runs several times slower, so benchmarks print this beside their ratios. */
 double bu_handoff_rt_ns(void);
+
+/* --plot DIR: 0 if DIR is a writable directory, else a one-line error. */
+int bu_plot_dir_ok(const char *who, const char *dir);
+/* SIGINT, SIGTERM and SIGHUP call handler while a benchmark runs; *sigs is
+ * that set (blocked around cleanup). Restore: default actions, unblocked. */
+void bu_signals_catch(void (*handler)(int), sigset_t *sigs);
+void bu_signals_restore(const sigset_t *sigs);
 
 /* The terminal table: one row per case, target and verdict optional. */
 void bu_table_header(void);
