@@ -333,7 +333,8 @@ static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t pty
 			      memory_order_relaxed);
 	*seq = atomic_load(&mb->req) + 1;
 	if (ring)
-		et_bell_ring_ts(&mb->req, *seq, &mb->ta_sleeping, &mb->req_ring_ns);
+		c->spin.woke =
+		    et_bell_ring_ts(&mb->req, *seq, &mb->ta_sleeping, &mb->req_ring_ns);
 	else
 		atomic_store(&mb->req, *seq);
 	return TEEC_SUCCESS;

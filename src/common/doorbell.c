@@ -56,15 +56,16 @@ void et_futex_wake(_Atomic uint32_t *word, int n)
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, n, NULL, NULL, 0);
 }
 
-void et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
-		     _Atomic uint64_t *ring_ns)
+int et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
+		    _Atomic uint64_t *ring_ns)
 {
 	atomic_store_explicit(word, val, memory_order_seq_cst);
-	if (atomic_load_explicit(sleeping, memory_order_seq_cst)) {
-		if (ring_ns)
-			atomic_store_explicit(ring_ns, et_now_ns(), memory_order_relaxed);
-		et_futex_wake(word, INT_MAX);
-	}
+	if (!atomic_load_explicit(sleeping, memory_order_seq_cst))
+		return 0;
+	if (ring_ns)
+		atomic_store_explicit(ring_ns, et_now_ns(), memory_order_relaxed);
+	et_futex_wake(word, INT_MAX);
+	return 1;
 }
 
 void et_bell_ring(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping)
@@ -203,6 +204,7 @@ void et_spin_init_max(struct et_spin *s, uint64_t max)
 	s->max = s->budget = max;
 	s->avg_ns = 0;
 	s->slow = 0;
+	s->woke = 0;
 	s->here = s->rings = 0;
 }
 
@@ -226,8 +228,10 @@ int et_bell_wait_adaptive_ts(_Atomic uint32_t *word, uint32_t old,
 			     int timeout_ms)
 {
 	uint64_t waited;
-	int r = bell_wait(word, old, sleeping, stop, s->budget, timeout_ms, ring_ns,
-			  peer_cpu, &waited, s);
+	uint64_t spin = s->woke ? s->max : s->budget;
+	s->woke = 0;
+	int r = bell_wait(word, old, sleeping, stop, spin, timeout_ms, ring_ns, peer_cpu,
+			  &waited, s);
 	if (r != 0)
 		return r;
 	/* Average over ~8 waits; a very long wait counts as 4x the budget

@@ -36,6 +36,7 @@ struct et_spin {
 	uint64_t max;	 /* et_spin_budget_ns() */
 	uint64_t avg_ns; /* moving average of answer times */
 	unsigned slow;	 /* waits since the last full probe while budget is 0 */
+	int woke;	 /* we just woke the peer: next wait spins the full budget */
 	/* What the _ts waits did (for tests and diagnostics): */
 	uint64_t here;	/* waits that slept at once: the peer shared our CPU */
 	uint64_t rings; /* waits timed to the peer's ring, not our wake-up */
@@ -55,9 +56,14 @@ int et_bell_wait_adaptive(_Atomic uint32_t *word, uint32_t old,
  * wake-up latency. peer_cpu (may be NULL): the CPU the peer last ran on,
  * as it published it; a waiter on that same CPU sleeps at once instead
  * of spinning, since the peer cannot run while it spins.
+ *
+ * et_bell_ring_ts returns 1 if it had to wake the waiter. Its caller then
+ * sets woke in its own et_spin: the peer's answer will take a wake-up
+ * longer than usual, and giving up the spin before it comes would add a
+ * wake-up of our own (on a VM, tens of µs each).
  */
-void et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
-		     _Atomic uint64_t *ring_ns);
+int et_bell_ring_ts(_Atomic uint32_t *word, uint32_t val, _Atomic uint32_t *sleeping,
+		    _Atomic uint64_t *ring_ns);
 int et_bell_wait_adaptive_ts(_Atomic uint32_t *word, uint32_t old,
 			     _Atomic uint32_t *sleeping, const _Atomic uint32_t *stop,
 			     const _Atomic uint64_t *ring_ns,

@@ -193,13 +193,15 @@ static void store_params(struct utee_session *s, uint32_t types, const TEE_Param
 	}
 }
 
-static void answer(struct utee_session *s, uint32_t seq, TEE_Result r, uint32_t origin)
+/* Returns 1 if the caller was asleep and had to be woken. */
+static int answer(struct utee_session *s, uint32_t seq, TEE_Result r, uint32_t origin)
 {
 	s->mb->ret = r;
 	s->mb->origin = origin;
 	atomic_store_explicit(&s->mb->ta_cpu, (uint32_t)sched_getcpu(),
 			      memory_order_relaxed);
-	et_bell_ring_ts(&s->mb->resp, seq, &s->mb->caller_sleeping, &s->mb->resp_ring_ns);
+	return et_bell_ring_ts(&s->mb->resp, seq, &s->mb->caller_sleeping,
+			       &s->mb->resp_ring_ns);
 }
 
 /* Session threads still running: DESTROY waits for them to finish answering. */
@@ -276,7 +278,7 @@ static void *session_thread(void *arg)
 			if (op == ET_OP_OPEN)
 				session_notify_end(s);
 			et_mb_echo(mb);
-			answer(s, seq, r, TEE_ORIGIN_TEE);
+			spin.woke = answer(s, seq, r, TEE_ORIGIN_TEE);
 			last = seq;
 			if (op == ET_OP_OPEN)
 				return thread_exit(s);
@@ -306,7 +308,7 @@ static void *session_thread(void *arg)
 		int ending = (op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE;
 		if (ending)
 			session_notify_end(s);
-		answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
+		spin.woke = answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
 		last = seq;
 		if (ending)
 			return thread_exit(s);

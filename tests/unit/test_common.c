@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "doorbell.h"
@@ -221,6 +223,55 @@ static void test_doorbell_two_cpus(void **state)
 	assert_int_equal(sp.here, 0);
 }
 
+/*
+ * A waiter that has just woken its peer spins for the answer even when its
+ * adaptive budget says sleep: the answer is a wake-up away, and sleeping
+ * would add one of ours. Seen from the answering side: its ring finds the
+ * waiter awake (returns 0) with woke set, asleep (returns 1) without.
+ */
+struct woke_arg {
+	_Atomic uint32_t word, sleeping, started;
+	int rang_asleep;
+};
+
+static void *woke_answer(void *p)
+{
+	struct woke_arg *a = p;
+	while (!atomic_load(&a->started))
+		sched_yield();
+	/* Long enough for a waiter that does not spin to be asleep by now. */
+	nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+	a->rang_asleep = et_bell_ring_ts(&a->word, 1, &a->sleeping, NULL);
+	return NULL;
+}
+
+static int woke_wait(int woke)
+{
+	struct woke_arg a = {0};
+	struct et_spin sp;
+	et_spin_init_max(&sp, 2000000000ull); /* 2 s: more than any answer */
+	sp.budget = 0;			      /* as after slow answers */
+	sp.woke = woke;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, woke_answer, &a), 0);
+	atomic_store(&a.started, 1);
+	assert_int_equal(et_bell_wait_adaptive_ts(&a.word, 0, &a.sleeping, NULL, NULL,
+						  NULL, &sp, 5000),
+			 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(sp.woke, 0); /* one wait only */
+	return a.rang_asleep;
+}
+
+static void test_doorbell_spins_after_waking_peer(void **state)
+{
+	(void)state;
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		skip();
+	assert_int_equal(woke_wait(0), 1);
+	assert_int_equal(woke_wait(1), 0);
+}
+
 static void test_doorbell_timeout_and_stop(void **state)
 {
 	(void)state;
@@ -365,6 +416,7 @@ int main(void)
 	    cmocka_unit_test(test_doorbell_sleep),
 	    cmocka_unit_test(test_doorbell_same_cpu),
 	    cmocka_unit_test(test_doorbell_two_cpus),
+	    cmocka_unit_test(test_doorbell_spins_after_waking_peer),
 	    cmocka_unit_test(test_doorbell_timeout_and_stop),
 	    cmocka_unit_test_setup_teardown(test_pkg_sign_verify, setup_keys,
 					    teardown_keys),
