@@ -136,7 +136,7 @@ static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4],
 	*ta_types = 0;
 	if (!op)
 		return TEEC_SUCCESS;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(op->paramTypes); i < n; i++) {
 		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i), tt = t;
 		TEEC_Parameter *q = &op->params[i];
 		switch (t) {
@@ -204,7 +204,7 @@ static void from_cparams(TEEC_Operation *op, const struct et_cparam p[4])
 {
 	if (!op)
 		return;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(op->paramTypes); i < n; i++) {
 		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
 		TEEC_Parameter *q = &op->params[i];
 		switch (t) {

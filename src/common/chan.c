@@ -169,7 +169,7 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 	struct et_mailbox *mb = c->mb;
 	size_t need = 0;
 	int temp = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
 		if (is_memref(t) && !p[i].shm && p[i].buf) {
 			if (p[i].size > SIZE_MAX / 2 - need - 64)
@@ -182,7 +182,7 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 	if (temp && bounce_reserve(c, need))
 		return TEEC_ERROR_OUT_OF_MEMORY;
 	size_t off = 0;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
 		struct et_mparam *m = et_mb_param(mb, i);
 		uint32_t *shm = et_mb_shm(mb, i);
@@ -223,7 +223,7 @@ static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
 {
 	struct et_mailbox *mb = c->mb;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
 		uint32_t t = (ptypes >> (4 * i)) & 0xF;
 		uint64_t out = mb->out[i];
 		if (t == 2 || t == 3) {

@@ -189,10 +189,17 @@ static inline struct et_mparam *et_mb_param(struct et_mailbox *mb, int i)
 	return i < 2 ? &mb->p_lo[i] : &mb->p_hi[i - 2];
 }
 
+/* Parameter slots up to the last one that is not NONE: the loops over
+ * parameters stop there (most invocations use one or two). */
+static inline int et_nparams(uint32_t types)
+{
+	types &= 0xFFFFu;
+	return types ? (35 - __builtin_clz(types)) / 4 : 0;
+}
 /* Outputs = inputs: an answer from a path that never ran the TA's code. */
 static inline void et_mb_echo(struct et_mailbox *mb)
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(mb->param_types); i < n; i++) {
 		uint32_t t = (mb->param_types >> (4 * i)) & 0xF;
 		const struct et_mparam *m = et_mb_param(mb, i);
 		mb->out[i] = t >= 1 && t <= 3 ? (m->a & 0xFFFFFFFFu) | m->b << 32 : m->b;

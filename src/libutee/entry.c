@@ -139,7 +139,7 @@ static TEE_Result build_params(struct utee_session *s, uint32_t types, TEE_Param
 {
 	memset(p, 0, sizeof(TEE_Param) * 4);
 	memset(s->cur, 0, sizeof(s->cur));
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(types); i < n; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
 		/* The caller can rewrite the mailbox at any time: each word is
 		 * read once, and only the copies are checked and used. */
@@ -183,7 +183,7 @@ static TEE_Result build_params(struct utee_session *s, uint32_t types, TEE_Param
 
 static void store_params(struct utee_session *s, uint32_t types, const TEE_Param p[4])
 {
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0, n = et_nparams(types); i < n; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
 		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT)
 			s->mb->out[i] = p[i].value.a | (uint64_t)p[i].value.b << 32;
