@@ -37,8 +37,12 @@ struct et_chan {
 	int side; /* our end of the side socketpair */
 	uint64_t cookie;
 	struct et_shm bounce; /* id ET_SHM_BOUNCE, fd -1 until first use */
-	uint32_t *sent;	      /* shm ids the TA process has mapped */
-	size_t nsent, capsent;
+	/* Shm ids the TA process has mapped. Appended (and reallocated) only
+	 * by invocations of this session, under lock and shm_lock; a release
+	 * from another thread removes entries under shm_lock alone. */
+	_Atomic uint32_t *sent;
+	_Atomic size_t nsent;
+	size_t capsent;
 	_Atomic uint64_t cancel_at; /* when cancellation was requested, 0 = not */
 	int dead;
 	struct et_spin spin; /* adaptive spin state of this caller */
@@ -91,28 +95,49 @@ static int side_send(struct et_chan *c, uint32_t type, uint32_t id, uint64_t siz
 	return r;
 }
 
+static int is_sent(struct et_chan *c, uint32_t id)
+{
+	size_t n = atomic_load_explicit(&c->nsent, memory_order_acquire);
+	for (size_t i = 0; i < n; i++)
+		if (atomic_load_explicit(&c->sent[i], memory_order_relaxed) == id)
+			return 1;
+	return 0;
+}
+
 static int ensure_sent_locked(struct et_chan *c, struct et_shm *s)
 {
-	for (size_t i = 0; i < c->nsent; i++)
-		if (c->sent[i] == s->id)
-			return 0;
-	if (c->nsent == c->capsent) {
-		size_t n = c->capsent ? c->capsent * 2 : 8;
-		uint32_t *p = realloc(c->sent, n * sizeof(*p));
+	if (is_sent(c, s->id))
+		return 0;
+	size_t n = atomic_load_explicit(&c->nsent, memory_order_relaxed);
+	if (n == c->capsent) {
+		size_t cap = c->capsent ? c->capsent * 2 : 8;
+		_Atomic uint32_t *p = realloc((void *)c->sent, cap * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		c->sent = p;
-		c->capsent = n;
+		c->capsent = cap;
 	}
 	int r = side_send(c, ET_SIDE_SHM_ADD, s->id, s->size ? s->size : 1, s->fd);
 	if (r)
 		return r;
-	c->sent[c->nsent++] = s->id;
+	atomic_store_explicit(&c->sent[n], s->id, memory_order_relaxed);
+	atomic_store_explicit(&c->nsent, n + 1, memory_order_release);
 	return 0;
 }
 
+/*
+ * Called with c->lock held. A block the TA already has is the common case
+ * and is found without shm_lock: only this session's invocations, which
+ * c->lock serialises, add entries or move the array; a release running
+ * meanwhile moves the last entry into a freed slot and shortens the list,
+ * so a scan can miss an entry but never find one that is not there (other
+ * than the one being released, which a caller must not be using). A miss
+ * is settled under shm_lock.
+ */
 static int ensure_sent(struct et_chan *c, struct et_shm *s)
 {
+	if (is_sent(c, s->id))
+		return 0;
 	pthread_mutex_lock(&c->shm_lock);
 	int r = ensure_sent_locked(c, s);
 	pthread_mutex_unlock(&c->shm_lock);
@@ -122,10 +147,15 @@ static int ensure_sent(struct et_chan *c, struct et_shm *s)
 void et_chan_forget_shm(struct et_chan *c, uint32_t id)
 {
 	pthread_mutex_lock(&c->shm_lock);
-	for (size_t i = 0; i < c->nsent; i++) {
-		if (c->sent[i] != id)
+	size_t n = atomic_load_explicit(&c->nsent, memory_order_relaxed);
+	for (size_t i = 0; i < n; i++) {
+		if (atomic_load_explicit(&c->sent[i], memory_order_relaxed) != id)
 			continue;
-		c->sent[i] = c->sent[--c->nsent];
+		atomic_store_explicit(
+		    &c->sent[i],
+		    atomic_load_explicit(&c->sent[n - 1], memory_order_relaxed),
+		    memory_order_relaxed);
+		atomic_store_explicit(&c->nsent, n - 1, memory_order_release);
 		/* The TA keeps its own mapping until it reads this, before its
 		 * next request: an invocation in flight is not disturbed. */
 		if (!c->dead)
@@ -457,7 +487,7 @@ void et_chan_close(struct et_chan *c)
 		close(c->mbfd);
 	if (c->side >= 0)
 		close(c->side);
-	free(c->sent);
+	free((void *)c->sent);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->shm_lock);
 	free(c);

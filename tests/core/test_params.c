@@ -731,6 +731,80 @@ static void test_release_reuse(void **state)
 	TEEC_CloseSession(&s2);
 }
 
+/*
+ * One thread invokes with a block the TA has had for long while another
+ * passes new blocks on the same session and releases them. libteec finds
+ * an already-sent block without its shared-memory lock, while a release
+ * rearranges the list under that lock: every invocation must still name
+ * the right block.
+ */
+struct churn {
+	int bad;	  /* invocations that failed or summed wrong */
+	_Atomic int done; /* the churning thread has finished */
+};
+
+static void *churn_blocks(void *p)
+{
+	struct churn *ch = p;
+	for (int i = 0; i < 400; i++) {
+		TEEC_SharedMemory b = {.size = 64 + (size_t)i, .flags = TEEC_MEM_INPUT};
+		if (TEEC_AllocateSharedMemory(&ctx, &b) != TEEC_SUCCESS) {
+			ch->bad++;
+			continue;
+		}
+		pattern(b.buffer, b.size, (unsigned)i);
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
+		op.params[0].memref.parent = &b;
+		if (TEEC_InvokeCommand(&sess, CORE_CMD_SUM, &op, NULL) != TEEC_SUCCESS ||
+		    op.params[1].value.a != byte_sum(b.buffer, b.size) ||
+		    op.params[1].value.b != b.size)
+			ch->bad++;
+		TEEC_ReleaseSharedMemory(&b);
+	}
+	atomic_store(&ch->done, 1);
+	return NULL;
+}
+
+static void test_release_while_invoking(void **state)
+{
+	(void)state;
+	TEEC_SharedMemory keep = {.size = 4096, .flags = TEEC_MEM_INPUT};
+	assert_teec(TEEC_AllocateSharedMemory(&ctx, &keep), TEEC_SUCCESS);
+	pattern(keep.buffer, keep.size, 3);
+	uint32_t want = byte_sum(keep.buffer, keep.size);
+	/* Several blocks already sent, so a release moves entries around. */
+	TEEC_SharedMemory old[6];
+	for (int i = 0; i < 6; i++) {
+		old[i] = (TEEC_SharedMemory){.size = 32, .flags = TEEC_MEM_INPUT};
+		assert_teec(TEEC_AllocateSharedMemory(&ctx, &old[i]), TEEC_SUCCESS);
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
+		op.params[0].memref.parent = &old[i];
+		assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
+	}
+	struct churn ch = {0};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, churn_blocks, &ch), 0);
+	int n = 0, wrong = 0;
+	while (!atomic_load(&ch.done) || n < 1000) {
+		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
+		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
+		op.params[0].memref.parent = &keep;
+		if (invoke(&sess, CORE_CMD_SUM, &op, NULL) != TEEC_SUCCESS ||
+		    op.params[1].value.a != want)
+			wrong++;
+		/* Release the older blocks while the churn runs. */
+		if (n < 6)
+			TEEC_ReleaseSharedMemory(&old[n]);
+		n++;
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(wrong, 0);
+	assert_int_equal(ch.bad, 0);
+	TEEC_ReleaseSharedMemory(&keep);
+}
+
 /* ---- TA memory functions -------------------------------------------------- */
 
 static void check_access(TEEC_Operation *op, uint32_t in_type)
@@ -809,6 +883,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_registered, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_shm_zero_size, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_release_reuse, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_release_while_invoking, sess_up,
+					    sess_down),
 	    cmocka_unit_test_setup_teardown(test_check_access, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_tee_malloc, sess_up, sess_down),
 	};
