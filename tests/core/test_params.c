@@ -743,6 +743,15 @@ struct churn {
 	_Atomic int done; /* the churning thread has finished */
 };
 
+/* CORE_CMD_SUM over the whole of m. */
+static TEEC_Operation sum_op(TEEC_SharedMemory *m)
+{
+	TEEC_Operation op = op_of(
+	    TEEC_PARAM_TYPES(TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
+	op.params[0].memref.parent = m;
+	return op;
+}
+
 static void *churn_blocks(void *p)
 {
 	struct churn *ch = p;
@@ -753,9 +762,7 @@ static void *churn_blocks(void *p)
 			continue;
 		}
 		pattern(b.buffer, b.size, (unsigned)i);
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
-		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
-		op.params[0].memref.parent = &b;
+		TEEC_Operation op = sum_op(&b);
 		if (TEEC_InvokeCommand(&sess, CORE_CMD_SUM, &op, NULL) != TEEC_SUCCESS ||
 		    op.params[1].value.a != byte_sum(b.buffer, b.size) ||
 		    op.params[1].value.b != b.size)
@@ -778,9 +785,7 @@ static void test_release_while_invoking(void **state)
 	for (int i = 0; i < 6; i++) {
 		old[i] = (TEEC_SharedMemory){.size = 32, .flags = TEEC_MEM_INPUT};
 		assert_teec(TEEC_AllocateSharedMemory(&ctx, &old[i]), TEEC_SUCCESS);
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
-		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
-		op.params[0].memref.parent = &old[i];
+		TEEC_Operation op = sum_op(&old[i]);
 		assert_teec(invoke(&sess, CORE_CMD_SUM, &op, NULL), TEEC_SUCCESS);
 	}
 	struct churn ch = {0};
@@ -788,9 +793,7 @@ static void test_release_while_invoking(void **state)
 	assert_int_equal(pthread_create(&t, NULL, churn_blocks, &ch), 0);
 	int n = 0, wrong = 0;
 	while (!atomic_load(&ch.done) || n < 1000) {
-		TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
-		    TEEC_MEMREF_WHOLE, TEEC_VALUE_OUTPUT, TEEC_NONE, TEEC_NONE));
-		op.params[0].memref.parent = &keep;
+		TEEC_Operation op = sum_op(&keep);
 		if (invoke(&sess, CORE_CMD_SUM, &op, NULL) != TEEC_SUCCESS ||
 		    op.params[1].value.a != want)
 			wrong++;
