@@ -128,51 +128,47 @@ static void uuid_bytes(const TEEC_UUID *u, uint8_t b[16])
 	et_uuid_pack(u->timeLow, u->timeMid, u->timeHiAndVersion, u->clockSeqAndNode, b);
 }
 
-/* TEEC_Operation -> channel parameters; TA-visible types in *ta_types. */
-static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4],
-			      uint32_t *ta_types)
+static struct et_shm *shm_of(TEEC_SharedMemory *sm)
 {
-	memset(p, 0, sizeof(struct et_cparam) * 4);
+	return &((struct shm_imp *)sm->imp)->shm;
+}
+
+/* TEEC_Operation -> the request's parameters; TA-visible types in *ta_types. */
+static TEEC_Result put_params(struct et_req *q, TEEC_Operation *op, uint32_t *ta_types)
+{
 	*ta_types = 0;
 	if (!op)
 		return TEEC_SUCCESS;
 	for (int i = 0, n = et_nparams(op->paramTypes); i < n; i++) {
 		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i), tt = t;
-		TEEC_Parameter *q = &op->params[i];
+		TEEC_Parameter *p = &op->params[i];
+		TEEC_Result r = TEEC_SUCCESS;
 		switch (t) {
 		case TEEC_NONE:
 		case TEEC_VALUE_OUTPUT:
 			break;
 		case TEEC_VALUE_INPUT:
 		case TEEC_VALUE_INOUT:
-			p[i].a = q->value.a;
-			p[i].b = q->value.b;
+			et_req_value(q, i, p->value.a, p->value.b);
 			break;
 		case TEEC_MEMREF_TEMP_INPUT:
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
-			if (!q->tmpref.buffer && q->tmpref.size)
+			if (!p->tmpref.buffer && p->tmpref.size)
 				return TEEC_ERROR_BAD_PARAMETERS;
-			p[i].buf = q->tmpref.buffer;
-			p[i].size = q->tmpref.size;
+			r = et_req_temp(q, i, p->tmpref.buffer, p->tmpref.size,
+					t != TEEC_MEMREF_TEMP_OUTPUT);
 			break;
 		case TEEC_MEMREF_WHOLE:
 		case TEEC_MEMREF_PARTIAL_INPUT:
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT: {
-			TEEC_SharedMemory *sm = q->memref.parent;
+			TEEC_SharedMemory *sm = p->memref.parent;
 			if (!sm || !sm->imp)
 				return TEEC_ERROR_BAD_PARAMETERS;
-			uint32_t need = t == TEEC_MEMREF_PARTIAL_INPUT ? TEEC_MEM_INPUT
-					: t == TEEC_MEMREF_PARTIAL_OUTPUT
-					    ? TEEC_MEM_OUTPUT
-					: t == TEEC_MEMREF_PARTIAL_INOUT
-					    ? TEEC_MEM_INPUT | TEEC_MEM_OUTPUT
-					    : 0;
-			if ((sm->flags & need) != need)
-				return TEEC_ERROR_BAD_PARAMETERS;
-			p[i].shm = &((struct shm_imp *)sm->imp)->shm;
+			size_t off = 0, size = sm->size;
 			if (t == TEEC_MEMREF_WHOLE) {
+				/* The TA sees a memref in the block's directions. */
 				uint32_t f =
 				    sm->flags & (TEEC_MEM_INPUT | TEEC_MEM_OUTPUT);
 				if (!f)
@@ -180,50 +176,61 @@ static TEEC_Result to_cparams(TEEC_Operation *op, struct et_cparam p[4],
 				tt = f == TEEC_MEM_INPUT    ? TEEC_MEMREF_TEMP_INPUT
 				     : f == TEEC_MEM_OUTPUT ? TEEC_MEMREF_TEMP_OUTPUT
 							    : TEEC_MEMREF_TEMP_INOUT;
-				p[i].offset = 0;
-				p[i].size = sm->size;
 			} else {
 				tt = t - 8; /* PARTIAL_x -> MEMREF_x as the TA sees it */
-				if (q->memref.offset > sm->size ||
-				    q->memref.size > sm->size - q->memref.offset)
+				/* MEMREF_INPUT, _OUTPUT, _INOUT (5, 6, 7) need the
+				 * block's MEM_INPUT, MEM_OUTPUT, both (1, 2, 3). */
+				uint32_t need = tt - TEEC_MEMREF_TEMP_INPUT + 1;
+				if ((sm->flags & need) != need)
 					return TEEC_ERROR_BAD_PARAMETERS;
-				p[i].offset = q->memref.offset;
-				p[i].size = q->memref.size;
+				off = p->memref.offset;
+				size = p->memref.size;
 			}
+			r = et_req_shm(q, i, shm_of(sm), off, size,
+				       tt != TEEC_MEMREF_TEMP_OUTPUT);
 			break;
 		}
 		default:
 			return TEEC_ERROR_BAD_PARAMETERS;
 		}
+		if (r != TEEC_SUCCESS)
+			return r;
 		*ta_types |= tt << (4 * i);
 	}
 	return TEEC_SUCCESS;
 }
 
-static void from_cparams(TEEC_Operation *op, const struct et_cparam p[4])
+/* The answer's outputs -> TEEC_Operation. */
+static void get_params(const struct et_req *q, TEEC_Operation *op)
 {
-	if (!op)
+	if (!op || !q->answered)
 		return;
 	for (int i = 0, n = et_nparams(op->paramTypes); i < n; i++) {
 		uint32_t t = TEEC_PARAM_TYPE_GET(op->paramTypes, i);
-		TEEC_Parameter *q = &op->params[i];
+		TEEC_Parameter *p = &op->params[i];
 		switch (t) {
 		case TEEC_VALUE_OUTPUT:
-		case TEEC_VALUE_INOUT:
-			q->value.a = p[i].a;
-			q->value.b = p[i].b;
+		case TEEC_VALUE_INOUT: {
+			uint64_t v = et_req_out(q, i);
+			p->value.a = (uint32_t)v;
+			p->value.b = (uint32_t)(v >> 32);
 			break;
+		}
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
-			q->tmpref.size = p[i].size;
+			p->tmpref.size =
+			    et_req_temp_out(q, i, p->tmpref.buffer, p->tmpref.size);
 			break;
 		case TEEC_MEMREF_WHOLE:
-			if (q->memref.parent->flags & TEEC_MEM_OUTPUT)
-				q->memref.size = p[i].size;
+			if (p->memref.parent->flags & TEEC_MEM_OUTPUT)
+				p->memref.size =
+				    et_req_shm_out(q, i, shm_of(p->memref.parent), 0,
+						   p->memref.parent->size);
 			break;
 		case TEEC_MEMREF_PARTIAL_OUTPUT:
 		case TEEC_MEMREF_PARTIAL_INOUT:
-			q->memref.size = p[i].size;
+			p->memref.size = et_req_shm_out(q, i, shm_of(p->memref.parent),
+							p->memref.offset, p->memref.size);
 			break;
 		default:
 			break;
@@ -259,22 +266,30 @@ EXPORT TEEC_Result TEEC_OpenSession(TEEC_Context *context, TEEC_Session *session
 	default:
 		return TEEC_ERROR_BAD_PARAMETERS;
 	}
-	struct et_cparam p[4];
-	uint32_t types;
-	TEEC_Result r = to_cparams(operation, p, &types);
-	if (r != TEEC_SUCCESS)
-		return r;
 	struct sess_imp *si = calloc(1, sizeof(*si));
 	if (!si)
 		return TEEC_ERROR_OUT_OF_MEMORY;
-	if (operation)
-		operation->started = 1;
 	uint8_t u[16];
 	uuid_bytes(destination, u);
 	struct et_chan_ops ops = {ctx_open, ctx_kill, ctx_alive, context, 0xFFFFFFFFu};
-	r = et_chan_open(&ops, u, connectionMethod, gid, types, p, &si->chan, origin);
-	from_cparams(operation, p);
+	si->chan = et_chan_new(&ops, u, connectionMethod, gid);
+	if (!si->chan) {
+		free(si);
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	}
+	struct et_req q;
+	uint32_t types;
+	et_req_begin(si->chan, &q);
+	TEEC_Result r = put_params(&q, operation, &types);
+	if (r == TEEC_SUCCESS) {
+		if (operation)
+			operation->started = 1;
+		r = et_req_open(&q, types, origin);
+		get_params(&q, operation);
+	}
+	et_req_end(&q);
 	if (r != TEEC_SUCCESS) {
+		et_chan_close(si->chan);
 		free(si);
 		return r;
 	}
@@ -317,17 +332,20 @@ EXPORT TEEC_Result TEEC_InvokeCommand(TEEC_Session *session, uint32_t commandID,
 	if (!session || !session->imp)
 		return TEEC_ERROR_BAD_PARAMETERS;
 	struct sess_imp *si = session->imp;
-	struct et_cparam p[4];
-	uint32_t types;
-	TEEC_Result r = to_cparams(operation, p, &types);
-	if (r != TEEC_SUCCESS)
-		return r;
+	/* Before waiting for the session: a cancellation may come meanwhile. */
 	if (operation) {
 		operation->session = session;
 		operation->started = 1;
 	}
-	r = et_chan_invoke(si->chan, commandID, types, p, origin);
-	from_cparams(operation, p);
+	struct et_req q;
+	uint32_t types;
+	et_req_begin(si->chan, &q);
+	TEEC_Result r = put_params(&q, operation, &types);
+	if (r == TEEC_SUCCESS) {
+		r = et_req_invoke(&q, commandID, types, origin);
+		get_params(&q, operation);
+	}
+	et_req_end(&q);
 	return r;
 }
 

@@ -1,8 +1,9 @@
 /*
- * Caller side of the fast path. One invocation is: marshal parameters into
- * the mailbox (copying temporary memrefs into the bounce buffer), bump the
- * request word, wait for the response word, unmarshal. Nothing here talks to
- * the core except session open and the rare kill after a cancel timeout.
+ * Caller side of the fast path. One invocation is: the caller's API writes
+ * its parameters into the mailbox (et_req_*; temporary memrefs are copied
+ * into the bounce buffer), bumps the request word, waits for the response
+ * word and reads the outputs back. Nothing here talks to the core except
+ * session open and the rare kill after a cancel timeout.
  */
 #define _GNU_SOURCE
 #include "chan.h"
@@ -22,10 +23,6 @@
 #include "proto.h"
 #include "tee_client_api.h"
 
-#define MEMREF_IN  5
-#define MEMREF_OUT 6
-#define MEMREF_IO  7
-
 struct et_chan {
 	struct et_chan_ops ops;
 	pthread_mutex_t lock; /* one request in flight per session */
@@ -34,7 +31,10 @@ struct et_chan {
 	pthread_mutex_t shm_lock;
 	struct et_mailbox *mb;
 	int mbfd;
-	int side; /* our end of the side socketpair */
+	int side;      /* our end of the side socketpair */
+	int side_peer; /* the TA's end, until the open request hands it over */
+	uint8_t uuid[16];
+	uint32_t login, gid;
 	uint64_t cookie;
 	struct et_shm bounce; /* id ET_SHM_BOUNCE, fd -1 until first use */
 	/* Shm ids the TA process has mapped. Appended (and reallocated) only
@@ -44,8 +44,8 @@ struct et_chan {
 	_Atomic size_t nsent;
 	size_t capsent;
 	_Atomic uint64_t cancel_at; /* when cancellation was requested, 0 = not */
-	int dead;
-	struct et_spin spin; /* adaptive spin state of this caller */
+	int dead;		    /* the TA is gone, or the open failed */
+	struct et_spin spin;	    /* adaptive spin state of this caller */
 };
 
 static _Atomic uint32_t next_shm_id = 1;
@@ -165,7 +165,9 @@ void et_chan_forget_shm(struct et_chan *c, uint32_t id)
 	pthread_mutex_unlock(&c->shm_lock);
 }
 
-static int bounce_reserve(struct et_chan *c, size_t need)
+/* Room for need bytes; the first keep bytes (temporary memrefs already
+ * placed by this request) move with the buffer when it grows. */
+static int bounce_reserve(struct et_chan *c, size_t need, size_t keep)
 {
 	if (c->bounce.map && c->bounce.size >= need)
 		return 0;
@@ -184,101 +186,93 @@ static int bounce_reserve(struct et_chan *c, size_t need)
 		et_shm_free(&nb);
 		return r;
 	}
+	if (keep)
+		memcpy(nb.map, c->bounce.map, keep);
 	et_shm_free(&c->bounce);
 	c->bounce = nb;
 	return 0;
 }
 
-static int is_memref(uint32_t t)
+void et_req_begin(struct et_chan *c, struct et_req *q)
 {
-	return t >= MEMREF_IN && t <= MEMREF_IO;
+	pthread_mutex_lock(&c->lock);
+	q->c = c;
+	q->mb = c->mb;
+	q->bounce_used = 0;
+	q->answered = 0;
 }
 
-static uint32_t marshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
+void et_req_end(struct et_req *q)
 {
-	struct et_mailbox *mb = c->mb;
-	size_t need = 0;
-	int temp = 0;
-	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
-		uint32_t t = (ptypes >> (4 * i)) & 0xF;
-		if (is_memref(t) && !p[i].shm && p[i].buf) {
-			if (p[i].size > SIZE_MAX / 2 - need - 64)
-				return TEEC_ERROR_OUT_OF_MEMORY;
-			need += (p[i].size + 63) & ~(size_t)63;
-			temp = 1;
-		}
-	}
-	/* Even an empty temporary memref points into the bounce buffer. */
-	if (temp && bounce_reserve(c, need))
-		return TEEC_ERROR_OUT_OF_MEMORY;
-	size_t off = 0;
-	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
-		uint32_t t = (ptypes >> (4 * i)) & 0xF;
-		struct et_mparam *m = et_mb_param(mb, i);
-		uint32_t *shm = et_mb_shm(mb, i);
-		if (t >= 1 && t <= 3) {
-			m->a = p[i].a;
-			m->b = p[i].b;
-		} else if (is_memref(t) && p[i].shm) {
-			struct et_shm *s = p[i].shm;
-			if (p[i].offset > s->size || p[i].size > s->size - p[i].offset)
-				return TEEC_ERROR_BAD_PARAMETERS;
-			if (ensure_sent(c, s))
-				return TEEC_ERROR_COMMUNICATION;
-			if (s->user != s->map && t != MEMREF_OUT)
-				memcpy((char *)s->map + p[i].offset,
-				       (char *)s->user + p[i].offset, p[i].size);
-			*shm = s->id;
-			m->a = p[i].offset;
-			m->b = p[i].size;
-		} else if (is_memref(t)) {
-			m->b = p[i].size;
-			if (!p[i].buf) {
-				*shm = ET_SHM_NULL;
-				continue;
-			}
-			*shm = ET_SHM_BOUNCE;
-			m->a = off;
-			if (t != MEMREF_OUT)
-				memcpy((char *)c->bounce.map + off, p[i].buf, p[i].size);
-			off += (p[i].size + 63) & ~(size_t)63;
-		} else if (t != 0) {
-			return TEEC_ERROR_BAD_PARAMETERS;
-		}
-	}
-	mb->param_types = ptypes;
+	pthread_mutex_unlock(&q->c->lock);
+}
+
+void et_req_value(struct et_req *q, int i, uint32_t a, uint32_t b)
+{
+	struct et_mparam *m = et_mb_param(q->mb, i);
+	m->a = a;
+	m->b = b;
+}
+
+uint32_t et_req_shm(struct et_req *q, int i, struct et_shm *s, size_t offset, size_t size,
+		    int copy_in)
+{
+	if (offset > s->size || size > s->size - offset)
+		return TEEC_ERROR_BAD_PARAMETERS;
+	/* A closed channel has no TA to send it to; the call says so. */
+	if (!q->c->dead && ensure_sent(q->c, s))
+		return TEEC_ERROR_COMMUNICATION;
+	if (copy_in && s->user != s->map)
+		memcpy((char *)s->map + offset, (char *)s->user + offset, size);
+	struct et_mparam *m = et_mb_param(q->mb, i);
+	*et_mb_shm(q->mb, i) = s->id;
+	m->a = offset;
+	m->b = size;
 	return TEEC_SUCCESS;
 }
 
-static void unmarshal(struct et_chan *c, uint32_t ptypes, struct et_cparam *p)
+uint32_t et_req_temp(struct et_req *q, int i, const void *buf, size_t size, int copy_in)
 {
-	struct et_mailbox *mb = c->mb;
-	for (int i = 0, n = et_nparams(ptypes); i < n; i++) {
-		uint32_t t = (ptypes >> (4 * i)) & 0xF;
-		uint64_t out = mb->out[i];
-		if (t == 2 || t == 3) {
-			p[i].a = (uint32_t)out;
-			p[i].b = (uint32_t)(out >> 32);
-		} else if (t == MEMREF_OUT || t == MEMREF_IO) {
-			size_t nsz = (size_t)out;
-			/* Data is copied back only if it fits; a larger size is the
-			 * TA asking for a bigger buffer (TEE_ERROR_SHORT_BUFFER). */
-			if (nsz <= p[i].size) {
-				if (p[i].shm) {
-					struct et_shm *s = p[i].shm;
-					if (s->user != s->map)
-						memcpy((char *)s->user + p[i].offset,
-						       (char *)s->map + p[i].offset, nsz);
-				} else if (p[i].buf) {
-					memcpy(p[i].buf,
-					       (char *)c->bounce.map +
-						   et_mb_param(mb, i)->a,
-					       nsz);
-				}
-			}
-			p[i].size = nsz;
-		}
+	struct et_mparam *m = et_mb_param(q->mb, i);
+	m->b = size;
+	if (!buf) {
+		*et_mb_shm(q->mb, i) = ET_SHM_NULL;
+		return TEEC_SUCCESS;
 	}
+	/* Even an empty one points into the bounce buffer; each starts on a
+	 * cache line of its own. */
+	size_t off = q->bounce_used;
+	if (size > SIZE_MAX / 2 - off || bounce_reserve(q->c, off + size, off))
+		return TEEC_ERROR_OUT_OF_MEMORY;
+	q->bounce_used = off + ((size + 63) & ~(size_t)63);
+	*et_mb_shm(q->mb, i) = ET_SHM_BOUNCE;
+	m->a = off;
+	if (copy_in)
+		memcpy((char *)q->c->bounce.map + off, buf, size);
+	return TEEC_SUCCESS;
+}
+
+uint64_t et_req_out(const struct et_req *q, int i)
+{
+	return q->mb->out[i];
+}
+
+size_t et_req_shm_out(const struct et_req *q, int i, struct et_shm *s, size_t offset,
+		      size_t cap)
+{
+	size_t n = (size_t)q->mb->out[i];
+	/* A larger size is the TA asking for a bigger buffer (SHORT_BUFFER). */
+	if (n <= cap && s->user != s->map)
+		memcpy((char *)s->user + offset, (char *)s->map + offset, n);
+	return n;
+}
+
+size_t et_req_temp_out(const struct et_req *q, int i, void *buf, size_t cap)
+{
+	size_t n = (size_t)q->mb->out[i];
+	if (n <= cap && buf)
+		memcpy(buf, (char *)q->c->bounce.map + et_mb_param(q->mb, i)->a, n);
+	return n;
 }
 
 static uint32_t cancel_grace_ms(void)
@@ -340,19 +334,18 @@ static uint32_t wait_answer(struct et_chan *c, uint32_t seq, uint32_t *origin)
 	return mb->ret;
 }
 
-/* Marshal and publish one request; *seq is its number. */
-static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t ptypes,
-		      struct et_cparam *p, uint32_t *origin, uint32_t *seq, int ring)
+/* Post the request in the mailbox and wait for its answer. */
+static uint32_t call(struct et_req *q, uint32_t op, uint32_t cmd, uint32_t ptypes,
+		     uint32_t *origin)
 {
+	struct et_chan *c = q->c;
 	struct et_mailbox *mb = c->mb;
-	*origin = TEEC_ORIGIN_API;
-	if (c->dead || atomic_load(&mb->state) == ET_MB_DEAD) {
-		*origin = TEEC_ORIGIN_TEE;
+	*origin = TEEC_ORIGIN_TEE;
+	/* Until the open request has handed side_peer over, no TA exists. */
+	if (op != ET_OP_OPEN &&
+	    (c->dead || c->side_peer >= 0 || atomic_load(&mb->state) == ET_MB_DEAD))
 		return TEEC_ERROR_TARGET_DEAD;
-	}
-	uint32_t r = marshal(c, ptypes, p);
-	if (r != TEEC_SUCCESS)
-		return r;
+	mb->param_types = ptypes;
 	mb->op = op;
 	mb->cmd = cmd;
 	/* Ordered before the request by the doorbell's store. */
@@ -361,97 +354,79 @@ static uint32_t begin(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t pty
 	atomic_store_explicit(&c->cancel_at, 0, memory_order_relaxed);
 	atomic_store_explicit(&mb->caller_cpu, (uint32_t)sched_getcpu(),
 			      memory_order_relaxed);
-	*seq = atomic_load(&mb->req) + 1;
-	if (ring)
+	uint32_t seq = atomic_load(&mb->req) + 1;
+	if (op == ET_OP_OPEN) {
+		/* Published before any TA process has the mailbox: the core
+		 * (or the TA it hands the session to) answers it there, so an
+		 * open has the same single way to wait as an invocation. */
+		atomic_store(&mb->req, seq);
+		int fds[2] = {c->mbfd, c->side_peer};
+		int r =
+		    c->ops.open(c->ops.arg, c->uuid, c->login, c->gid, c->cookie, fds);
+		close(c->side_peer);
+		c->side_peer = -1;
+		if (r) {
+			c->dead = 1;
+			*origin = TEEC_ORIGIN_COMMS;
+			return TEEC_ERROR_COMMUNICATION;
+		}
+	} else {
 		c->spin.woke =
-		    et_bell_ring_ts(&mb->req, *seq, &mb->ta_sleeping, &mb->req_ring_ns);
-	else
-		atomic_store(&mb->req, *seq);
-	return TEEC_SUCCESS;
-}
-
-static uint32_t finish(struct et_chan *c, uint32_t seq, uint32_t ptypes,
-		       struct et_cparam *p, uint32_t *origin)
-{
+		    et_bell_ring_ts(&mb->req, seq, &mb->ta_sleeping, &mb->req_ring_ns);
+	}
 	uint32_t r = wait_answer(c, seq, origin);
-	if (r != TEEC_ERROR_TARGET_DEAD || *origin != TEEC_ORIGIN_TEE)
-		unmarshal(c, ptypes, p);
+	q->answered = r != TEEC_ERROR_TARGET_DEAD || *origin != TEEC_ORIGIN_TEE;
+	if (op == ET_OP_OPEN && r != TEEC_SUCCESS)
+		c->dead = 1;
 	return r;
 }
 
-static uint32_t post(struct et_chan *c, uint32_t op, uint32_t cmd, uint32_t ptypes,
-		     struct et_cparam *p, uint32_t *origin)
+uint32_t et_req_open(struct et_req *q, uint32_t ptypes, uint32_t *origin)
 {
-	uint32_t seq;
-	uint32_t r = begin(c, op, cmd, ptypes, p, origin, &seq, 1);
-	if (r != TEEC_SUCCESS)
-		return r;
-	return finish(c, seq, ptypes, p, origin);
+	if (q->c->side_peer < 0) { /* opened (or tried) already */
+		*origin = TEEC_ORIGIN_API;
+		return TEEC_ERROR_BAD_STATE;
+	}
+	return call(q, ET_OP_OPEN, 0, ptypes, origin);
 }
 
-uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
-		      uint32_t login, uint32_t gid, uint32_t ptypes,
-		      struct et_cparam p[4], struct et_chan **out, uint32_t *origin)
+uint32_t et_req_invoke(struct et_req *q, uint32_t cmd, uint32_t ptypes, uint32_t *origin)
 {
-	*origin = TEEC_ORIGIN_API;
+	return call(q, ET_OP_INVOKE, cmd, ptypes, origin);
+}
+
+struct et_chan *et_chan_new(const struct et_chan_ops *ops, const uint8_t uuid[16],
+			    uint32_t login, uint32_t gid)
+{
 	struct et_chan *c = calloc(1, sizeof(*c));
 	if (!c)
-		return TEEC_ERROR_OUT_OF_MEMORY;
+		return NULL;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->shm_lock, NULL);
 	c->ops = *ops;
-	c->side = -1;
+	memcpy(c->uuid, uuid, 16);
+	c->login = login;
+	c->gid = gid;
+	c->side = c->side_peer = -1;
 	c->bounce.fd = -1;
 	c->cookie = atomic_fetch_add(&next_cookie, 1);
 	et_spin_init(&c->spin);
 	c->mbfd = et_memfd_sealed("edgetee-mailbox", ET_MAILBOX_SIZE);
-	int sv[2] = {-1, -1};
+	int sv[2];
 	if (c->mbfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		goto oom;
+		goto fail;
 	c->side = sv[0];
+	c->side_peer = sv[1];
 	c->mb =
 	    mmap(NULL, ET_MAILBOX_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, c->mbfd, 0);
 	if (c->mb == MAP_FAILED) {
 		c->mb = NULL;
-		goto oom;
+		goto fail;
 	}
-	/* The first request is published before the TA process has the
-	 * mailbox; the core (or the TA it hands the session to) answers it
-	 * there, so the open path has a single way to wait. */
-	uint32_t seq;
-	uint32_t r = begin(c, ET_OP_OPEN, 0, ptypes, p, origin, &seq, 0);
-	if (r == TEEC_SUCCESS) {
-		int fds[2] = {c->mbfd, sv[1]};
-		if (ops->open(ops->arg, uuid, login, gid, c->cookie, fds)) {
-			*origin = TEEC_ORIGIN_COMMS;
-			r = TEEC_ERROR_COMMUNICATION;
-		}
-	}
-	close(sv[1]);
-	if (r == TEEC_SUCCESS)
-		r = finish(c, seq, ptypes, p, origin);
-	if (r != TEEC_SUCCESS) {
-		c->dead = 1;
-		et_chan_close(c);
-		return r;
-	}
-	*out = c;
-	return TEEC_SUCCESS;
-oom:
-	if (sv[0] >= 0)
-		close(sv[1]);
-	c->dead = 1;
+	return c;
+fail:
 	et_chan_close(c);
-	return TEEC_ERROR_OUT_OF_MEMORY;
-}
-
-uint32_t et_chan_invoke(struct et_chan *c, uint32_t cmd, uint32_t ptypes,
-			struct et_cparam p[4], uint32_t *origin)
-{
-	pthread_mutex_lock(&c->lock);
-	uint32_t r = post(c, ET_OP_INVOKE, cmd, ptypes, p, origin);
-	pthread_mutex_unlock(&c->lock);
-	return r;
+	return NULL;
 }
 
 void et_chan_cancel(struct et_chan *c)
@@ -473,11 +448,10 @@ void et_chan_close(struct et_chan *c)
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
-	if (!c->dead) {
+	if (!c->dead && c->side_peer < 0) {
+		struct et_req q = {c, c->mb, 0, 0};
 		uint32_t origin;
-		struct et_cparam none[4];
-		memset(none, 0, sizeof(none));
-		post(c, ET_OP_CLOSE, 0, 0, none, &origin);
+		call(&q, ET_OP_CLOSE, 0, 0, &origin);
 	}
 	pthread_mutex_unlock(&c->lock);
 	et_shm_free(&c->bounce);
@@ -487,6 +461,8 @@ void et_chan_close(struct et_chan *c)
 		close(c->mbfd);
 	if (c->side >= 0)
 		close(c->side);
+	if (c->side_peer >= 0)
+		close(c->side_peer);
 	free((void *)c->sent);
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_destroy(&c->shm_lock);

@@ -18,15 +18,6 @@ struct et_shm {
 	void *user; /* registered memory: caller's buffer shadowed by map; else map */
 };
 
-struct et_cparam {
-	uint32_t type;	    /* TEE_PARAM_TYPE_* (0..7) as the TA will see it */
-	uint32_t a, b;	    /* values */
-	void *buf;	    /* temporary memref (shm == NULL) */
-	size_t size;	    /* memref size; updated on return */
-	struct et_shm *shm; /* shared-memory memref */
-	size_t offset;
-};
-
 /* How a channel reaches the core: differs for client apps and TAs. */
 struct et_chan_ops {
 	/* Ask the core to open a session; fds = {mailbox, side socket}. */
@@ -43,18 +34,59 @@ struct et_chan_ops {
 
 struct et_chan;
 
-/* Results and origins are GP TEE(C)_Result / *_ORIGIN_* numbers. */
-uint32_t et_chan_open(const struct et_chan_ops *ops, const uint8_t uuid[16],
-		      uint32_t login, uint32_t gid, uint32_t ptypes,
-		      struct et_cparam p[4], struct et_chan **out, uint32_t *origin);
-uint32_t et_chan_invoke(struct et_chan *c, uint32_t cmd, uint32_t ptypes,
-			struct et_cparam p[4], uint32_t *origin);
+/*
+ * A channel to the TA named by uuid, not yet open: the session opens with
+ * the first request (et_req_open). NULL when out of memory.
+ */
+struct et_chan *et_chan_new(const struct et_chan_ops *ops, const uint8_t uuid[16],
+			    uint32_t login, uint32_t gid);
+/* Closes the session if it is open, then frees the channel. */
 void et_chan_close(struct et_chan *c);
 void et_chan_cancel(struct et_chan *c);
 /* Automatic cancellation timeout of the following requests. */
 void et_chan_set_timeout(struct et_chan *c, uint32_t ms);
 /* Tell the TA a shared memory block is gone (no-op if never sent). */
 void et_chan_forget_shm(struct et_chan *c, uint32_t id);
+
+/*
+ * One request, written in place. Each API turns its own parameters
+ * (TEEC_Operation, TEE_Param[4]) straight into the mailbox, one pass in and
+ * one pass out, with no intermediate form:
+ *
+ *   et_req_begin        takes the session: one request in flight at a time
+ *   et_req_value/_shm/_temp   parameter i (TA-visible types go to the call)
+ *   et_req_open/_invoke       posts the request and waits for the answer
+ *   et_req_out, et_req_shm_out, et_req_temp_out   outputs, if q->answered
+ *   et_req_end          releases the session; always, after et_req_begin
+ *
+ * Results and origins are GP TEE(C)_Result / *_ORIGIN_* numbers. A failed
+ * et_req_open leaves the channel closed: et_chan_close only frees it.
+ */
+struct et_req {
+	struct et_chan *c;
+	struct et_mailbox *mb;
+	size_t bounce_used; /* bytes of the bounce buffer this request uses */
+	int answered;	    /* the mailbox holds the TA's (or core's) answer */
+};
+
+void et_req_begin(struct et_chan *c, struct et_req *q);
+void et_req_value(struct et_req *q, int i, uint32_t a, uint32_t b);
+/* A shared-memory memref; copy_in: an input (registered memory is synced). */
+uint32_t et_req_shm(struct et_req *q, int i, struct et_shm *s, size_t offset, size_t size,
+		    int copy_in);
+/* A temporary memref, copied through the bounce buffer; buf NULL is a null
+ * memref (size is still passed: a TA may answer with the size it needs). */
+uint32_t et_req_temp(struct et_req *q, int i, const void *buf, size_t size, int copy_in);
+uint32_t et_req_open(struct et_req *q, uint32_t ptypes, uint32_t *origin);
+uint32_t et_req_invoke(struct et_req *q, uint32_t cmd, uint32_t ptypes, uint32_t *origin);
+/* Value output a | b << 32, or a memref's output size. */
+uint64_t et_req_out(const struct et_req *q, int i);
+/* Memref outputs: the size the TA reports; the data is copied back into
+ * registered memory or buf only if it fits in cap. */
+size_t et_req_shm_out(const struct et_req *q, int i, struct et_shm *s, size_t offset,
+		      size_t cap);
+size_t et_req_temp_out(const struct et_req *q, int i, void *buf, size_t cap);
+void et_req_end(struct et_req *q);
 
 /* Shared memory blocks: allocate (zero copy) or shadow a caller buffer. */
 int et_shm_alloc(struct et_shm *s, size_t size, void *user);

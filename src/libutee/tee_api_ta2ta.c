@@ -36,45 +36,55 @@ static void uuid_bytes(const TEE_UUID *u, uint8_t b[16])
 	et_uuid_pack(u->timeLow, u->timeMid, u->timeHiAndVersion, u->clockSeqAndNode, b);
 }
 
-static TEE_Result to_cparams(uint32_t types, TEE_Param *params, struct et_cparam p[4])
+/* TEE_Param[4] -> the request's parameters (the types need no mapping). */
+static TEE_Result put_params(struct et_req *q, uint32_t types, TEE_Param *params)
 {
-	memset(p, 0, sizeof(struct et_cparam) * 4);
-	for (int i = 0; i < 4; i++) {
+	if (!types) /* params may be NULL then */
+		return TEE_SUCCESS;
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		TEE_Param *p = &params[i];
+		TEE_Result r = TEE_SUCCESS;
 		switch (t) {
 		case TEE_PARAM_TYPE_NONE:
 		case TEE_PARAM_TYPE_VALUE_OUTPUT:
 			break;
 		case TEE_PARAM_TYPE_VALUE_INPUT:
 		case TEE_PARAM_TYPE_VALUE_INOUT:
-			p[i].a = params[i].value.a;
-			p[i].b = params[i].value.b;
+			et_req_value(q, i, p->value.a, p->value.b);
 			break;
 		case TEE_PARAM_TYPE_MEMREF_INPUT:
 		case TEE_PARAM_TYPE_MEMREF_OUTPUT:
 		case TEE_PARAM_TYPE_MEMREF_INOUT:
-			if (!params[i].memref.buffer && params[i].memref.size)
+			if (!p->memref.buffer && p->memref.size)
 				return TEE_ERROR_BAD_PARAMETERS;
-			p[i].buf = params[i].memref.buffer;
-			p[i].size = params[i].memref.size;
+			r = et_req_temp(q, i, p->memref.buffer, p->memref.size,
+					t != TEE_PARAM_TYPE_MEMREF_OUTPUT);
 			break;
 		default:
 			return TEE_ERROR_BAD_PARAMETERS;
 		}
+		if (r != TEE_SUCCESS)
+			return r;
 	}
 	return TEE_SUCCESS;
 }
 
-static void from_cparams(uint32_t types, TEE_Param *params, const struct et_cparam p[4])
+static void get_params(const struct et_req *q, uint32_t types, TEE_Param *params)
 {
-	for (int i = 0; i < 4; i++) {
+	if (!q->answered || !types)
+		return;
+	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
+		TEE_Param *p = &params[i];
 		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
-			params[i].value.a = p[i].a;
-			params[i].value.b = p[i].b;
+			uint64_t v = et_req_out(q, i);
+			p->value.a = (uint32_t)v;
+			p->value.b = (uint32_t)(v >> 32);
 		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
 			   t == TEE_PARAM_TYPE_MEMREF_INOUT) {
-			params[i].memref.size = p[i].size;
+			p->memref.size =
+			    et_req_temp_out(q, i, p->memref.buffer, p->memref.size);
 		}
 	}
 }
@@ -89,10 +99,8 @@ TEE_Result TEE_OpenTASession(const TEE_UUID *destination,
 	if (!destination || !session)
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
 	*session = TEE_HANDLE_NULL;
-	struct et_cparam p[4];
-	TEE_Result r = to_cparams(paramTypes, params, p);
-	if (r != TEE_SUCCESS)
-		return r;
+	if (!params && paramTypes)
+		return TEE_ERROR_BAD_PARAMETERS;
 	struct __TEE_TASessionHandle *h = TEE_Malloc(sizeof(*h), TEE_MALLOC_FILL_ZERO);
 	if (!h)
 		return TEE_ERROR_OUT_OF_MEMORY;
@@ -100,10 +108,21 @@ TEE_Result TEE_OpenTASession(const TEE_UUID *destination,
 	uuid_bytes(destination, u);
 	struct et_chan_ops ops = {svc_open, svc_kill, NULL, NULL,
 				  cancellationRequestTimeout};
-	r = et_chan_open(&ops, u, 0, 0, paramTypes, p, &h->chan, origin);
-	if (params)
-		from_cparams(paramTypes, params, p);
+	h->chan = et_chan_new(&ops, u, 0, 0);
+	if (!h->chan) {
+		TEE_Free(h);
+		return TEE_ERROR_OUT_OF_MEMORY;
+	}
+	struct et_req q;
+	et_req_begin(h->chan, &q);
+	TEE_Result r = put_params(&q, paramTypes, params);
+	if (r == TEE_SUCCESS) {
+		r = et_req_open(&q, paramTypes, origin);
+		get_params(&q, paramTypes, params);
+	}
+	et_req_end(&q);
 	if (r != TEE_SUCCESS) {
+		et_chan_close(h->chan);
 		TEE_Free(h);
 		return r;
 	}
@@ -128,13 +147,17 @@ TEE_Result TEE_InvokeTACommand(TEE_TASessionHandle session,
 	*origin = TEE_ORIGIN_API;
 	if (session == TEE_HANDLE_NULL)
 		TEE_Panic(TEE_ERROR_BAD_PARAMETERS);
-	struct et_cparam p[4];
-	TEE_Result r = to_cparams(paramTypes, params, p);
-	if (r != TEE_SUCCESS)
-		return r;
+	if (!params && paramTypes)
+		return TEE_ERROR_BAD_PARAMETERS;
 	et_chan_set_timeout(session->chan, cancellationRequestTimeout);
-	r = et_chan_invoke(session->chan, commandID, paramTypes, p, origin);
-	from_cparams(paramTypes, params, p);
+	struct et_req q;
+	et_req_begin(session->chan, &q);
+	TEE_Result r = put_params(&q, paramTypes, params);
+	if (r == TEE_SUCCESS) {
+		r = et_req_invoke(&q, commandID, paramTypes, origin);
+		get_params(&q, paramTypes, params);
+	}
+	et_req_end(&q);
 	return r;
 }
 

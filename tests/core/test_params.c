@@ -1,7 +1,8 @@
 /*
  * GP parameter passing between a client application and a TA (core_ta):
  * values; temporary memrefs in/out/inout (bounce buffer), including large
- * ones, zero-size and NULL ones; TEEC_ERROR_SHORT_BUFFER with the needed
+ * ones, a small one before one that grows the bounce buffer, zero-size and
+ * NULL ones; TEEC_ERROR_SHORT_BUFFER with the needed
  * size written back; allocated shared memory (zero copy) as WHOLE and
  * PARTIAL memrefs with offsets; registered shared memory (a shadow memfd
  * synchronised around each invocation) in both directions; release and
@@ -172,6 +173,29 @@ static void test_temp_large(void **state)
 	assert_int_equal(s[2], 1);
 	free(b);
 	free(c);
+}
+
+/* A small temporary memref placed before a large one that makes the bounce
+ * buffer grow: the first one's bytes must move with the buffer. */
+static void test_temp_grow_keeps_earlier(void **state)
+{
+	(void)state;
+	static const char name[] = "gpd.ta.appID";
+	size_t cap = 300 * 1024; /* more than the bounce buffer starts with */
+	char *out = calloc(1, cap);
+	assert_non_null(out);
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
+	op.params[0].tmpref.buffer = (void *)name;
+	op.params[0].tmpref.size = strlen(name);
+	op.params[1].value.a = CORE_PROPSET_TA;
+	op.params[2].tmpref.buffer = out;
+	op.params[2].tmpref.size = cap;
+	assert_teec(invoke(&sess, CORE_CMD_GET_PROP_STRING, &op, NULL), TEEC_SUCCESS);
+	assert_string_equal(out, CORE_TA_UUID_STR);
+	assert_int_equal(op.params[2].tmpref.size, strlen(CORE_TA_UUID_STR) + 1);
+	free(out);
 }
 
 static void test_short_buffer(void **state)
@@ -877,6 +901,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_values, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_temp_in_out_inout, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_temp_large, sess_up, sess_down),
+	    cmocka_unit_test_setup_teardown(test_temp_grow_keeps_earlier, sess_up,
+					    sess_down),
 	    cmocka_unit_test_setup_teardown(test_short_buffer, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_temp_zero_and_null, sess_up, sess_down),
 	    cmocka_unit_test_setup_teardown(test_alloc_whole, sess_up, sess_down),
