@@ -1124,34 +1124,53 @@ static int accept_timeout(int lfd, int ms)
 	}
 }
 
-/* UDP "accept": the first datagram names the client; answer it. */
-static int udp_accept(int port, int ms, char *err, size_t errlen)
+/* A bound, unconnected UDP socket for the next stream to "connect" to. */
+static int udp_listen(int port, char *err, size_t errlen)
 {
 	int fd = listen_on(port, SOCK_DGRAM);
-	if (fd < 0) {
+	if (fd < 0)
 		snprintf(err, errlen, "cannot bind UDP port %d: %s", port,
 			 strerror(errno));
-		return -1;
-	}
-	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	return fd;
+}
+
+/*
+ * UDP "accept" on lfd (from udp_listen): the first datagram names the
+ * client; lfd is connected to it and answered. A datagram sent before the
+ * port is bound is lost (the client does not resend it), so, as iperf3's
+ * server does, lfd is bound before CREATE_STREAMS goes out, and with more
+ * streams to come the next one's socket (*next) before this one is
+ * answered. lfd is consumed.
+ */
+static int udp_accept(int lfd, int port, int *next, int ms, char *err, size_t errlen)
+{
+	struct pollfd pf = {.fd = lfd, .events = POLLIN};
 	struct sockaddr_storage peer;
 	socklen_t pl = sizeof(peer);
 	uint32_t msg;
 	if (poll(&pf, 1, ms) <= 0 ||
-	    recvfrom(fd, &msg, sizeof(msg), 0, (struct sockaddr *)&peer, &pl) < 0 ||
-	    connect(fd, (struct sockaddr *)&peer, pl) < 0) {
+	    recvfrom(lfd, &msg, sizeof(msg), 0, (struct sockaddr *)&peer, &pl) < 0 ||
+	    connect(lfd, (struct sockaddr *)&peer, pl) < 0) {
 		snprintf(err, errlen, "no UDP stream arrived");
-		close(fd);
+		close(lfd);
+		return -1;
+	}
+	if (next && (*next = udp_listen(port, err, errlen)) < 0) {
+		close(lfd);
 		return -1;
 	}
 	uint32_t reply = IP3_UDP_CONNECT_REPLY;
-	if (send(fd, &reply, sizeof(reply), 0) != (ssize_t)sizeof(reply)) {
+	if (send(lfd, &reply, sizeof(reply), 0) != (ssize_t)sizeof(reply)) {
 		snprintf(err, errlen, "cannot answer the UDP stream: %s",
 			 strerror(errno));
-		close(fd);
+		close(lfd);
+		if (next) {
+			close(*next);
+			*next = -1;
+		}
 		return -1;
 	}
-	return fd;
+	return lfd;
 }
 
 /* ---- server: the TA listens and accepts ------------------------------------------- */
@@ -1409,6 +1428,7 @@ static int serve_one(const struct opts *o, int lfd, struct tsrv *ts)
 	static struct test T;
 	struct test *t = &T;
 	char err[512] = "";
+	int ufd = -1; /* UDP: the socket the next stream "connects" to */
 	int ctrl = ts ? tsrv_accept_ctrl(ts) : accept_timeout(lfd, -1);
 	if (ctrl < 0)
 		return interrupted ? 2 : 1;
@@ -1457,6 +1477,8 @@ static int serve_one(const struct opts *o, int lfd, struct tsrv *ts)
 	 * in quickly, so a sending server stops soon after the client's end. */
 	set_timing(t, o->interval, p.time,
 		   ts && !t->udp ? SLICE_TA_SERVER_NS : SLICE_MAX_NS);
+	if (t->udp && (ufd = udp_listen(o->port, err, sizeof(err))) < 0)
+		goto fail;
 	ip3_send_state(ctrl, IP3_CREATE_STREAMS);
 	uint32_t flags = (t->udp ? IPERF_F_UDP : 0) | (t->sender ? IPERF_F_SENDER : 0) |
 			 (p.udp_counters_64bit ? IPERF_F_CTR64 : 0);
@@ -1468,7 +1490,10 @@ static int serve_one(const struct opts *o, int lfd, struct tsrv *ts)
 	for (int i = 0; i < t->n && !(ts && !t->udp); i++) {
 		int fd;
 		if (t->udp) {
-			fd = udp_accept(o->port, CTRL_TIMEOUT, err, sizeof(err));
+			fd = udp_accept(ufd, o->port, i + 1 < t->n ? &ufd : NULL,
+					CTRL_TIMEOUT, err, sizeof(err));
+			if (i + 1 == t->n || fd < 0)
+				ufd = -1;
 		} else {
 			char ck[IP3_COOKIE_SIZE];
 			fd = accept_timeout(lfd, CTRL_TIMEOUT);
@@ -1554,6 +1579,8 @@ static int serve_one(const struct opts *o, int lfd, struct tsrv *ts)
 fail:
 	fprintf(stderr, "edgetee iperf: %s\n", err);
 	json_print(t, err);
+	if (ufd >= 0)
+		close(ufd);
 	close(ctrl);
 	if (ts)
 		tsrv_end_test(ts);

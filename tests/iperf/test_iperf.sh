@@ -168,6 +168,9 @@ server_case "iperf3 -c -> edgetee iperf -s -1: TCP -P 2" $((2 * K128)) ta -P 2
 server_case "iperf3 -c -> edgetee iperf -s -1: TCP -R -P 2" $((2 * K128)) ta -R -P 2
 # UDP streams stay native in server mode (GP UDP sockets cannot accept).
 server_case "iperf3 -c -> edgetee iperf -s -1: UDP -b 100M" $UDP_TOL ree -u -b 100M
+# Each UDP stream's port is bound before the client may send to it
+# (before CREATE_STREAMS, and the next before answering the previous).
+server_case "iperf3 -c -> edgetee iperf -s -1: UDP -P 2" $((2 * UDP_TOL)) ree -u -b 50M -P 2
 SARGS=--ree
 server_case "iperf3 -c -> edgetee iperf -s -1 --ree: TCP" $K128 ree
 SARGS=
