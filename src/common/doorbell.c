@@ -90,14 +90,45 @@ static inline int ready(_Atomic uint32_t *word, uint32_t old,
 	return stop && atomic_load_explicit(stop, memory_order_acquire);
 }
 
-/* Is the peer, as last seen, on the CPU we run on? */
-static int peer_here(const _Atomic uint32_t *peer_cpu)
+/* Is the peer, as last seen, on the CPU we run on? *me: that CPU. */
+static int peer_here(const _Atomic uint32_t *peer_cpu, int *me)
 {
 	if (!peer_cpu)
 		return 0;
-	int me = sched_getcpu();
-	return me >= 0 &&
-	       atomic_load_explicit(peer_cpu, memory_order_relaxed) == (uint32_t)me;
+	*me = sched_getcpu();
+	return *me >= 0 &&
+	       atomic_load_explicit(peer_cpu, memory_order_relaxed) == (uint32_t)*me;
+}
+
+/*
+ * Two threads that hand requests to each other through futexes end up on
+ * one CPU and stay there: the scheduler wakes each where the other just
+ * ran, and since one always sleeps while the other runs, neither CPU ever
+ * looks overloaded enough to pull one away. Measured on a 2-vCPU VM: one
+ * fresh session in four or five started so, and kept 5000 of 5000 null
+ * invocations at ~5.7 µs (a sleep and a wake-up each) instead of ~0.1 µs.
+ * The side allowed to (s->unpair) breaks the pair by moving itself: it
+ * narrows its affinity to its other permitted CPUs, which migrates it at
+ * once, then restores the mask, which does not move it back.
+ */
+static void unpair(struct et_spin *s, int me)
+{
+	if (++s->here_run < ET_UNPAIR_WAITS)
+		return;
+	s->here_run = 0;
+	uint64_t now = et_now_ns();
+	if (s->moves && now - s->moved_ns < ET_UNPAIR_GAP_NS)
+		return;
+	s->moved_ns = now;
+	cpu_set_t all, others;
+	if (sched_getaffinity(0, sizeof(all), &all))
+		return;
+	others = all;
+	CPU_CLR(me, &others);
+	if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof(others), &others))
+		return;
+	sched_setaffinity(0, sizeof(all), &all);
+	s->moves++;
 }
 
 /* *waited_ns: how long it took (0 when the first burst caught it). */
@@ -109,14 +140,20 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 	*waited_ns = 0;
 	/*
 	 * A peer last seen on our CPU cannot answer while we spin, and
-	 * yielding to it keeps both on one CPU. Sleep instead: the wake-up
-	 * that answers us lets the scheduler place us on an idle CPU, and
-	 * the next wait spins again.
+	 * yielding to it keeps both on one CPU: sleep instead. The wake-up
+	 * that answers us may place us on an idle CPU; when it keeps not
+	 * doing so, a side with st->unpair moves itself.
 	 */
-	if (spin_ns && peer_here(peer_cpu)) {
+	int me;
+	if (spin_ns && peer_here(peer_cpu, &me)) {
 		spin_ns = 0;
-		if (st)
+		if (st) {
 			st->here++;
+			if (st->unpair)
+				unpair(st, me);
+		}
+	} else if (st) {
+		st->here_run = 0;
 	}
 	/* A short burst before reading the clock: a running peer usually
 	 * answers within it, and then the wait costs no clock read at all. */
@@ -205,7 +242,10 @@ void et_spin_init_max(struct et_spin *s, uint64_t max)
 	s->avg_ns = 0;
 	s->slow = 0;
 	s->woke = 0;
-	s->here = s->rings = 0;
+	s->unpair = 0;
+	s->here_run = 0;
+	s->moved_ns = 0;
+	s->here = s->rings = s->moves = 0;
 }
 
 void et_spin_init(struct et_spin *s)

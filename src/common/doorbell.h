@@ -37,10 +37,20 @@ struct et_spin {
 	uint64_t avg_ns; /* moving average of answer times */
 	unsigned slow;	 /* waits since the last full probe while budget is 0 */
 	int woke;	 /* we just woke the peer: next wait spins the full budget */
+	/* Set by a side whose thread is its own (the TA's session thread):
+	 * after ET_UNPAIR_WAITS waits in a row that find the peer on our CPU,
+	 * move this thread to another CPU it may run on (see doorbell.c). */
+	int unpair;
+	unsigned here_run; /* such waits in a row */
+	uint64_t moved_ns; /* when we last moved, for the rate limit */
 	/* What the _ts waits did (for tests and diagnostics): */
 	uint64_t here;	/* waits that slept at once: the peer shared our CPU */
 	uint64_t rings; /* waits timed to the peer's ring, not our wake-up */
+	uint64_t moves; /* times we moved off the peer's CPU */
 };
+
+#define ET_UNPAIR_WAITS	 8
+#define ET_UNPAIR_GAP_NS 50000000u /* at most one move per 50 ms */
 
 void et_spin_init(struct et_spin *s);
 /* Same with an explicit budget instead of EDGETEE_SPIN_NS. */

@@ -251,6 +251,8 @@ static void *session_thread(void *arg)
 	uint32_t last = 0;
 	struct et_spin spin;
 	et_spin_init(&spin);
+	/* This thread is ours to move; the caller's thread is not. */
+	spin.unpair = 1;
 	for (;;) {
 		et_bell_wait_adaptive_ts(&mb->req, last, &mb->ta_sleeping, &s->gone,
 					 &mb->req_ring_ns, &mb->caller_cpu, &spin, -1);

@@ -105,6 +105,10 @@ static int sandbox(void)
 	/* New threads only: clone without CLONE_THREAD would be fork. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	/* A session thread moving itself off its caller's CPU (doorbell.c):
+	 * its own affinity only. */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_setaffinity), 1,
+			       SCMP_A0(SCMP_CMP_EQ, 0));
 	/* glibc falls back to clone when clone3 says ENOSYS. */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 	/* Self-probes for TEE_CheckMemoryAccessRights only. */

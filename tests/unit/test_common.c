@@ -272,6 +272,54 @@ static void test_doorbell_spins_after_waking_peer(void **state)
 	assert_int_equal(woke_wait(1), 0);
 }
 
+/*
+ * A side with unpair set that keeps finding its peer on its own CPU moves
+ * itself to another CPU after ET_UNPAIR_WAITS such waits, leaves its
+ * affinity mask as it was, and does not move again within the rate limit.
+ */
+static int here_waits(struct et_spin *sp, int n)
+{
+	_Atomic uint32_t word = 1, sleeping = 0, peer = 0;
+	int cpu = -1;
+	for (int i = 0; i < n; i++) {
+		cpu = sched_getcpu();
+		atomic_store(&peer, (uint32_t)cpu); /* the peer ran right here */
+		assert_int_equal(et_bell_wait_adaptive_ts(&word, 0, &sleeping, NULL, NULL,
+							  &peer, sp, 1000),
+				 0);
+	}
+	return cpu;
+}
+
+static void test_doorbell_unpair(void **state)
+{
+	(void)state;
+	cpu_set_t all, now;
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	if (CPU_COUNT(&all) < 2)
+		skip();
+	struct et_spin sp;
+	et_spin_init_max(&sp, 1000000000);
+	/* Without the flag: it sleeps at once each time, and stays. */
+	here_waits(&sp, 2 * ET_UNPAIR_WAITS);
+	assert_int_equal(sp.here, 2 * ET_UNPAIR_WAITS);
+	assert_int_equal(sp.moves, 0);
+
+	et_spin_init_max(&sp, 1000000000);
+	sp.unpair = 1;
+	here_waits(&sp, ET_UNPAIR_WAITS - 1);
+	assert_int_equal(sp.moves, 0);
+	int before = here_waits(&sp, 1);
+	uint64_t t = et_now_ns();
+	assert_int_equal(sp.moves, 1);
+	assert_int_not_equal(sched_getcpu(), before);
+	assert_int_equal(sched_getaffinity(0, sizeof(now), &now), 0);
+	assert_true(CPU_EQUAL(&now, &all));
+	here_waits(&sp, ET_UNPAIR_WAITS);
+	if (et_now_ns() - t < ET_UNPAIR_GAP_NS) /* not descheduled that long */
+		assert_int_equal(sp.moves, 1);
+}
+
 static void test_doorbell_timeout_and_stop(void **state)
 {
 	(void)state;
@@ -417,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_doorbell_same_cpu),
 	    cmocka_unit_test(test_doorbell_two_cpus),
 	    cmocka_unit_test(test_doorbell_spins_after_waking_peer),
+	    cmocka_unit_test(test_doorbell_unpair),
 	    cmocka_unit_test(test_doorbell_timeout_and_stop),
 	    cmocka_unit_test_setup_teardown(test_pkg_sign_verify, setup_keys,
 					    teardown_keys),
