@@ -244,11 +244,67 @@ static void *thread_exit(struct utee_session *s)
 	return NULL;
 }
 
+/*
+ * Serve request seq of session s. Entry points run under utee_ta_lock;
+ * with try set, a busy lock returns SERVE_BUSY having done nothing.
+ * SERVE_ENDED: the session is over (its end reported, its answer given);
+ * the caller frees it.
+ */
+enum { SERVE_OK, SERVE_ENDED, SERVE_BUSY };
+
+static int serve(struct utee_session *s, uint32_t seq, struct et_spin *spin, int try)
+{
+	struct et_mailbox *mb = s->mb;
+	if (try && pthread_mutex_trylock(&utee_ta_lock))
+		return SERVE_BUSY;
+	drain_side(s);
+	uint32_t op = mb->op, types = mb->param_types;
+	TEE_Param p[4];
+	TEE_Result r = build_params(s, types, p);
+	if (r != TEE_SUCCESS) {
+		if (try)
+			pthread_mutex_unlock(&utee_ta_lock);
+		if (op == ET_OP_OPEN)
+			session_notify_end(s);
+		et_mb_echo(mb);
+		spin->woke = answer(s, seq, r, TEE_ORIGIN_TEE);
+		return op == ET_OP_OPEN ? SERVE_ENDED : SERVE_OK;
+	}
+	if (!try)
+		pthread_mutex_lock(&utee_ta_lock);
+	utee_cur = s;
+	switch (op) {
+	case ET_OP_OPEN:
+		r = TA_OpenSessionEntryPoint(types, p, &s->ctx);
+		s->opened = r == TEE_SUCCESS;
+		break;
+	case ET_OP_INVOKE:
+		r = TA_InvokeCommandEntryPoint(s->ctx, mb->cmd, types, p);
+		break;
+	case ET_OP_CLOSE:
+		TA_CloseSessionEntryPoint(s->ctx);
+		s->opened = 0;
+		r = TEE_SUCCESS;
+		break;
+	default:
+		r = TEE_ERROR_NOT_SUPPORTED;
+	}
+	utee_cur = NULL;
+	pthread_mutex_unlock(&utee_ta_lock);
+	store_params(s, types, p);
+	int ending = (op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE;
+	if (ending)
+		session_notify_end(s);
+	spin->woke = answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
+	return ending ? SERVE_ENDED : SERVE_OK;
+}
+
 static void *session_thread(void *arg)
 {
 	struct utee_session *s = arg;
 	struct et_mailbox *mb = s->mb;
-	uint32_t last = 0;
+	/* The open request may have been served already (new_session). */
+	uint32_t last = s->served;
 	struct et_spin spin;
 	et_spin_init(&spin);
 	/* This thread is ours to move; the caller's thread is not. */
@@ -272,52 +328,30 @@ static void *session_thread(void *arg)
 			}
 			continue;
 		}
-		drain_side(s);
-		uint32_t op = mb->op, types = mb->param_types;
-		TEE_Param p[4];
-		TEE_Result r = build_params(s, types, p);
-		if (r != TEE_SUCCESS) {
-			if (op == ET_OP_OPEN)
-				session_notify_end(s);
-			et_mb_echo(mb);
-			spin.woke = answer(s, seq, r, TEE_ORIGIN_TEE);
-			last = seq;
-			if (op == ET_OP_OPEN)
-				return thread_exit(s);
-			continue;
-		}
-		pthread_mutex_lock(&utee_ta_lock);
-		utee_cur = s;
-		switch (op) {
-		case ET_OP_OPEN:
-			r = TA_OpenSessionEntryPoint(types, p, &s->ctx);
-			s->opened = r == TEE_SUCCESS;
-			break;
-		case ET_OP_INVOKE:
-			r = TA_InvokeCommandEntryPoint(s->ctx, mb->cmd, types, p);
-			break;
-		case ET_OP_CLOSE:
-			TA_CloseSessionEntryPoint(s->ctx);
-			s->opened = 0;
-			r = TEE_SUCCESS;
-			break;
-		default:
-			r = TEE_ERROR_NOT_SUPPORTED;
-		}
-		utee_cur = NULL;
-		pthread_mutex_unlock(&utee_ta_lock);
-		store_params(s, types, p);
-		int ending = (op == ET_OP_OPEN && r != TEE_SUCCESS) || op == ET_OP_CLOSE;
-		if (ending)
-			session_notify_end(s);
-		spin.woke = answer(s, seq, r, TEE_ORIGIN_TRUSTED_APP);
 		last = seq;
-		if (ending)
+		if (serve(s, seq, &spin, 0) == SERVE_ENDED)
 			return thread_exit(s);
 	}
 }
 
-static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
+/* Session threads, and the control threads that may turn into one: the
+ * TA's declared stack plus room for this runtime's own frames. */
+static void thread_attr(pthread_attr_t *a)
+{
+	pthread_attr_init(a);
+	pthread_attr_setdetachstate(a, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(a, (size_t)__et_ta_head.stack_size + 64 * 1024);
+}
+
+static void *ctl_loop(void *arg);
+
+/*
+ * Set up a session the core hands over. Returns the session when the
+ * calling (control) thread is to serve it from now on, a new thread having
+ * taken over the control socket; NULL when it is served elsewhere or over.
+ */
+static struct utee_session *new_session(const struct et_ctl_session *cs, int mbfd,
+					int side)
 {
 	size_t sz = 0;
 	struct et_mailbox *mb = MAP_FAILED;
@@ -336,7 +370,7 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 		}
 		free(s);
 		close(side);
-		return;
+		return NULL;
 	}
 	s->sid = cs->sid;
 	s->mb = mb;
@@ -366,25 +400,53 @@ static void new_session(const struct et_ctl_session *cs, int mbfd, int side)
 	sessions = s;
 	pthread_mutex_unlock(&sess_lock);
 
+	/*
+	 * The open request is already in the mailbox (the client posted it
+	 * before asking the core). Answering it here, when no other entry
+	 * point runs, and then serving the session from this thread while a
+	 * new one takes the control socket, keeps a thread start (on a VM a
+	 * wake-up of an idle vCPU, tens of µs) off the client's path.
+	 */
+	uint32_t seq = atomic_load(&mb->req);
+	if (seq) {
+		struct et_spin once;
+		et_spin_init(&once);
+		int r = serve(s, seq, &once, 1);
+		if (r == SERVE_ENDED) {
+			session_free(s);
+			return NULL;
+		}
+		if (r == SERVE_OK)
+			s->served = seq;
+	}
 	pthread_attr_t a;
-	pthread_attr_init(&a);
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	/* The TA's declared stack plus room for this runtime's own frames. */
-	size_t stack = (size_t)__et_ta_head.stack_size + 64 * 1024;
-	pthread_attr_setstacksize(&a, stack);
+	thread_attr(&a);
 	pthread_t t;
 	atomic_fetch_add(&live_threads, 1);
+	if (s->served && pthread_create(&t, &a, ctl_loop, NULL) == 0) {
+		pthread_attr_destroy(&a);
+		return s;
+	}
 	if (pthread_create(&t, &a, session_thread, s)) {
 		pthread_mutex_lock(&sess_lock);
-		sessions = s->next;
+		for (struct utee_session **p = &sessions; *p; p = &(*p)->next) {
+			if (*p == s) {
+				*p = s->next;
+				break;
+			}
+		}
 		pthread_mutex_unlock(&sess_lock);
 		atomic_fetch_sub(&live_threads, 1);
 		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
 		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
-		et_mb_answer_unrun(mb, TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE);
+		if (!s->served)
+			et_mb_answer_unrun(mb, TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE);
+		else
+			atomic_store(&mb->state, ET_MB_DEAD); /* opened, now unserved */
 		session_free(s);
 	}
 	pthread_attr_destroy(&a);
+	return NULL;
 }
 
 static void close_session(uint32_t sid)
@@ -399,15 +461,14 @@ static void close_session(uint32_t sid)
 	pthread_mutex_unlock(&sess_lock);
 }
 
-/* Called by edgetee-tahost once the TA is loaded and the sandbox is on. */
-__attribute__((visibility("default"))) int
-__et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
+/*
+ * The control socket: sessions from the core, closes, destroy. Any thread
+ * may run this loop; it hands the loop on when it turns into a session
+ * thread (new_session).
+ */
+static void *ctl_loop(void *arg)
 {
-	ctl_fd = ctl;
-	svc_fd = svc;
-	utee_instance_name = instance;
-	utee_device_id = device_id;
-	utee_heap_init(__et_ta_head.data_size);
+	(void)arg;
 	for (;;) {
 		union {
 			struct et_ctl_session s;
@@ -419,7 +480,9 @@ __et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
 		if (n <= 0)
 			_exit(0); /* the core is gone: so is this instance */
 		if (m.sid.type == ET_CTL_SESSION && n == sizeof(m.s) && nfds == 2) {
-			new_session(&m.s, fds[0], fds[1]);
+			struct utee_session *s = new_session(&m.s, fds[0], fds[1]);
+			if (s)
+				return session_thread(s);
 			continue;
 		}
 		for (int i = 0; i < nfds; i++)
@@ -428,15 +491,41 @@ __et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
 			close_session(m.sid.sid);
 		} else if (m.sid.type == ET_CTL_DESTROY) {
 			/* Every session has ended; let their threads finish answering. */
-			uint32_t n;
-			while ((n = atomic_load(&live_threads)))
-				et_futex_wait(&live_threads, n, 100);
+			uint32_t left;
+			while ((left = atomic_load(&live_threads)))
+				et_futex_wait(&live_threads, left, 100);
 			pthread_mutex_lock(&utee_ta_lock);
 			if (created)
 				TA_DestroyEntryPoint();
 			_exit(0);
 		}
 	}
+}
+
+/* Called by edgetee-tahost once the TA is loaded and the sandbox is on. */
+__attribute__((visibility("default"))) int
+__et_ta_run(int ctl, int svc, const char *instance, const char *device_id)
+{
+	ctl_fd = ctl;
+	svc_fd = svc;
+	utee_instance_name = instance;
+	utee_device_id = device_id;
+	utee_heap_init(__et_ta_head.data_size);
+	/*
+	 * The control loop runs on threads that may turn into session
+	 * threads and end by returning. This one must not end: pthread_exit
+	 * on it would unwind through libgcc_s, which it could not load
+	 * under the sandbox. It waits for the process to end.
+	 */
+	pthread_attr_t a;
+	thread_attr(&a);
+	pthread_t t;
+	if (pthread_create(&t, &a, ctl_loop, NULL))
+		ctl_loop(NULL);
+	pthread_attr_destroy(&a);
+	static _Atomic uint32_t never;
+	for (;;)
+		et_futex_wait(&never, 0, -1);
 }
 
 /*

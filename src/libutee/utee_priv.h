@@ -31,6 +31,7 @@ struct utee_session {
 	TEE_Identity client;
 	void *ctx; /* the TA's session context */
 	int opened;
+	uint32_t served; /* requests answered before the session's thread ran */
 	int cancel_masked;
 	_Atomic uint32_t gone; /* caller vanished: close at the next chance */
 	/* memrefs of the command being served, for CheckMemoryAccessRights */
