@@ -109,26 +109,16 @@ static int peer_here(const _Atomic uint32_t *peer_cpu, int *me)
  * invocations at ~5.7 µs (a sleep and a wake-up each) instead of ~0.1 µs.
  * The side allowed to (s->unpair) breaks the pair by moving itself: it
  * narrows its affinity to its other permitted CPUs, which migrates it at
- * once, then restores the mask, which does not move it back. It looks
- * also while not spinning: after slow answers (durable storage writes)
- * both sides sleep, and that is when the scheduler pairs them.
+ * once, then restores the mask, which does not move it back.
  */
 static void unpair(struct et_spin *s, int me)
 {
 	if (++s->here_run < ET_UNPAIR_WAITS)
 		return;
 	s->here_run = 0;
-	uint64_t now = et_now_ns(), since = now - s->moved_ns;
-	if (s->moves && since < s->gap_ns)
+	uint64_t now = et_now_ns();
+	if (s->moves && now - s->moved_ns < ET_UNPAIR_GAP_NS)
 		return;
-	/* Moves that the scheduler undoes at once (more runnable threads
-	 * than CPUs) are spaced out further and further; one that held
-	 * resets the spacing. */
-	if (s->moves && since < s->gap_ns + ET_UNPAIR_HELD_NS)
-		s->gap_ns = s->gap_ns * 2 < ET_UNPAIR_GAP_MAX_NS ? s->gap_ns * 2
-								 : ET_UNPAIR_GAP_MAX_NS;
-	else
-		s->gap_ns = ET_UNPAIR_GAP_MIN_NS;
 	s->moved_ns = now;
 	cpu_set_t all, others;
 	if (sched_getaffinity(0, sizeof(all), &all))
@@ -139,11 +129,6 @@ static void unpair(struct et_spin *s, int me)
 		return;
 	sched_setaffinity(0, sizeof(all), &all);
 	s->moves++;
-	/* What was learnt about answer times held for the pair on one CPU
-	 * (every answer a wake-up); on two CPUs, start from spinning. */
-	s->avg_ns = 0;
-	s->budget = s->max;
-	s->slow = 0;
 }
 
 /* *waited_ns: how long it took (0 when the first burst caught it). */
@@ -160,12 +145,13 @@ static int bell_wait(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *sle
 	 * doing so, a side with st->unpair moves itself.
 	 */
 	int me;
-	if ((spin_ns || (st && st->unpair)) && peer_here(peer_cpu, &me)) {
-		if (spin_ns && st)
-			st->here++;
+	if (spin_ns && peer_here(peer_cpu, &me)) {
 		spin_ns = 0;
-		if (st && st->unpair)
-			unpair(st, me);
+		if (st) {
+			st->here++;
+			if (st->unpair)
+				unpair(st, me);
+		}
 	} else if (st) {
 		st->here_run = 0;
 	}
@@ -259,7 +245,6 @@ void et_spin_init_max(struct et_spin *s, uint64_t max)
 	s->unpair = 0;
 	s->here_run = 0;
 	s->moved_ns = 0;
-	s->gap_ns = ET_UNPAIR_GAP_MIN_NS;
 	s->here = s->rings = s->moves = 0;
 }
 

@@ -43,20 +43,14 @@ struct et_spin {
 	int unpair;
 	unsigned here_run; /* such waits in a row */
 	uint64_t moved_ns; /* when we last moved, for the rate limit */
-	uint64_t gap_ns;   /* the rate limit: no move sooner after the last */
 	/* What the _ts waits did (for tests and diagnostics): */
 	uint64_t here;	/* waits that slept at once: the peer shared our CPU */
 	uint64_t rings; /* waits timed to the peer's ring, not our wake-up */
 	uint64_t moves; /* times we moved off the peer's CPU */
 };
 
-#define ET_UNPAIR_WAITS 8
-/* At least 1 ms between moves, doubling up to 64 ms while the scheduler
- * undoes them at once (a move that held ET_UNPAIR_HELD_NS longer than the
- * spacing asked for held, and resets it). */
-#define ET_UNPAIR_GAP_MIN_NS 1000000ull
-#define ET_UNPAIR_GAP_MAX_NS 64000000ull
-#define ET_UNPAIR_HELD_NS    10000000ull
+#define ET_UNPAIR_WAITS	 8
+#define ET_UNPAIR_GAP_NS 50000000u /* at most one move per 50 ms */
 
 void et_spin_init(struct et_spin *s);
 /* Same with an explicit budget instead of EDGETEE_SPIN_NS. */

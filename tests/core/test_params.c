@@ -891,7 +891,7 @@ static void test_ta_moves_off_caller_cpu(void **state)
 	sched_setaffinity(0, sizeof(all), &all);
 	/* It answered from elsewhere. (Whether it stays there is the
 	 * scheduler's call: with the other CPU busy, it may bring the TA
-	 * back; the TA moves again after ET_UNPAIR_GAP_MIN_NS or more.) */
+	 * back, and the TA moves again at most every ET_UNPAIR_GAP_NS.) */
 	assert_true(away > 0);
 }
 
