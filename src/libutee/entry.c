@@ -428,17 +428,8 @@ static struct utee_session *new_session(const struct et_ctl_session *cs, int mbf
 		return s;
 	}
 	if (pthread_create(&t, &a, session_thread, s)) {
-		pthread_mutex_lock(&sess_lock);
-		for (struct utee_session **p = &sessions; *p; p = &(*p)->next) {
-			if (*p == s) {
-				*p = s->next;
-				break;
-			}
-		}
-		pthread_mutex_unlock(&sess_lock);
 		atomic_fetch_sub(&live_threads, 1);
-		struct et_ctl_sid m = {.type = ET_CTL_SESSION_END, .sid = s->sid};
-		et_send(ctl_fd, &m, sizeof(m), NULL, 0);
+		session_notify_end(s);
 		if (!s->served)
 			et_mb_answer_unrun(mb, TEE_ERROR_OUT_OF_MEMORY, TEE_ORIGIN_TEE);
 		else
