@@ -210,12 +210,9 @@ static void get_params(const struct et_req *q, TEEC_Operation *op)
 		TEEC_Parameter *p = &op->params[i];
 		switch (t) {
 		case TEEC_VALUE_OUTPUT:
-		case TEEC_VALUE_INOUT: {
-			uint64_t v = et_req_out(q, i);
-			p->value.a = (uint32_t)v;
-			p->value.b = (uint32_t)(v >> 32);
+		case TEEC_VALUE_INOUT:
+			et_req_value_out(q, i, &p->value.a, &p->value.b);
 			break;
-		}
 		case TEEC_MEMREF_TEMP_OUTPUT:
 		case TEEC_MEMREF_TEMP_INOUT:
 			p->tmpref.size =

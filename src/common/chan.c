@@ -252,9 +252,11 @@ uint32_t et_req_temp(struct et_req *q, int i, const void *buf, size_t size, int 
 	return TEEC_SUCCESS;
 }
 
-uint64_t et_req_out(const struct et_req *q, int i)
+void et_req_value_out(const struct et_req *q, int i, uint32_t *a, uint32_t *b)
 {
-	return q->mb->out[i];
+	uint64_t v = q->mb->out[i]; /* a | b << 32, see et_mb_echo */
+	*a = (uint32_t)v;
+	*b = (uint32_t)(v >> 32);
 }
 
 size_t et_req_shm_out(const struct et_req *q, int i, struct et_shm *s, size_t offset,

@@ -56,7 +56,7 @@ void et_chan_forget_shm(struct et_chan *c, uint32_t id);
  *   et_req_begin        takes the session: one request in flight at a time
  *   et_req_value/_shm/_temp   parameter i (TA-visible types go to the call)
  *   et_req_open/_invoke       posts the request and waits for the answer
- *   et_req_out, et_req_shm_out, et_req_temp_out   outputs, if q->answered
+ *   et_req_value_out, _shm_out, _temp_out   outputs, if q->answered
  *   et_req_end          releases the session; always, after et_req_begin
  *
  * Results and origins are GP TEE(C)_Result / *_ORIGIN_* numbers. A failed
@@ -79,8 +79,8 @@ uint32_t et_req_shm(struct et_req *q, int i, struct et_shm *s, size_t offset, si
 uint32_t et_req_temp(struct et_req *q, int i, const void *buf, size_t size, int copy_in);
 uint32_t et_req_open(struct et_req *q, uint32_t ptypes, uint32_t *origin);
 uint32_t et_req_invoke(struct et_req *q, uint32_t cmd, uint32_t ptypes, uint32_t *origin);
-/* Value output a | b << 32, or a memref's output size. */
-uint64_t et_req_out(const struct et_req *q, int i);
+/* A value output. */
+void et_req_value_out(const struct et_req *q, int i, uint32_t *a, uint32_t *b);
 /* Memref outputs: the size the TA reports; the data is copied back into
  * registered memory or buf only if it fits in cap. */
 size_t et_req_shm_out(const struct et_req *q, int i, struct et_shm *s, size_t offset,

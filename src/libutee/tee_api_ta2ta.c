@@ -77,15 +77,12 @@ static void get_params(const struct et_req *q, uint32_t types, TEE_Param *params
 	for (int i = 0; i < TEE_NUM_PARAMS; i++) {
 		uint32_t t = TEE_PARAM_TYPE_GET(types, i);
 		TEE_Param *p = &params[i];
-		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT) {
-			uint64_t v = et_req_out(q, i);
-			p->value.a = (uint32_t)v;
-			p->value.b = (uint32_t)(v >> 32);
-		} else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
-			   t == TEE_PARAM_TYPE_MEMREF_INOUT) {
+		if (t == TEE_PARAM_TYPE_VALUE_OUTPUT || t == TEE_PARAM_TYPE_VALUE_INOUT)
+			et_req_value_out(q, i, &p->value.a, &p->value.b);
+		else if (t == TEE_PARAM_TYPE_MEMREF_OUTPUT ||
+			 t == TEE_PARAM_TYPE_MEMREF_INOUT)
 			p->memref.size =
 			    et_req_temp_out(q, i, p->memref.buffer, p->memref.size);
-		}
 	}
 }
 
