@@ -1,8 +1,9 @@
 /*
  * Helpers shared by the GP core-semantics integration tests (tests/core):
  * one private edgeteed per test program (group setup), sessions to the test
- * TAs of tests/ta/include/core_ta.h, and bounded polls of the instance's
- * status (TA process count, sessions of one TA instance).
+ * TAs of tests/ta/include/core_ta.h, reading a property through core_ta,
+ * and bounded polls of the instance's status (TA process count, sessions of one TA
+ * instance).
  */
 #ifndef CORE_UTIL_H
 #define CORE_UTIL_H
@@ -100,6 +101,25 @@ static inline TEEC_Result invoke(TEEC_Session *s, uint32_t cmd, TEEC_Operation *
 	TEEC_Result r = TEEC_InvokeCommand(s, cmd, op, &o);
 	if (origin)
 		*origin = o;
+	return r;
+}
+
+/* core_ta's CORE_CMD_GET_PROP_STRING on s: property name of set into buf
+ * (cap bytes); *len, if asked, gets the size the TA wrote back. */
+static inline TEEC_Result prop_string(TEEC_Session *s, uint32_t set, const char *name,
+				      char *buf, size_t cap, size_t *len)
+{
+	TEEC_Operation op =
+	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
+				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
+	op.params[0].tmpref.buffer = (void *)name;
+	op.params[0].tmpref.size = strlen(name);
+	op.params[1].value.a = set;
+	op.params[2].tmpref.buffer = buf;
+	op.params[2].tmpref.size = cap;
+	TEEC_Result r = invoke(s, CORE_CMD_GET_PROP_STRING, &op, NULL);
+	if (len)
+		*len = op.params[2].tmpref.size;
 	return r;
 }
 

@@ -65,14 +65,9 @@ static TEEC_Result identity_for(uint32_t login, const void *data, uint32_t *got_
 	static const char name[] = "gpd.client.identity";
 	char str[128];
 	memset(str, 0, sizeof(str));
-	op = op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
-				    TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
-	op.params[0].tmpref.buffer = (void *)name;
-	op.params[0].tmpref.size = strlen(name);
-	op.params[1].value.a = CORE_PROPSET_CLIENT;
-	op.params[2].tmpref.buffer = str;
-	op.params[2].tmpref.size = sizeof(str) - 1;
-	assert_teec(invoke(&s, CORE_CMD_GET_PROP_STRING, &op, NULL), TEEC_SUCCESS);
+	assert_teec(
+	    prop_string(&s, CORE_PROPSET_CLIENT, name, str, sizeof(str) - 1, NULL),
+	    TEEC_SUCCESS);
 	char us[40], want[80];
 	fmt_uuid(got_uuid, us);
 	snprintf(want, sizeof(want), "%u:%s", *got_login, us);

@@ -187,17 +187,11 @@ static void test_temp_grow_keeps_earlier(void **state)
 	size_t cap = 300 * 1024; /* more than the bounce buffer starts with */
 	char *out = calloc(1, cap);
 	assert_non_null(out);
-	TEEC_Operation op =
-	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
-				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
-	op.params[0].tmpref.buffer = (void *)name;
-	op.params[0].tmpref.size = strlen(name);
-	op.params[1].value.a = CORE_PROPSET_TA;
-	op.params[2].tmpref.buffer = out;
-	op.params[2].tmpref.size = cap;
-	assert_teec(invoke(&sess, CORE_CMD_GET_PROP_STRING, &op, NULL), TEEC_SUCCESS);
+	size_t len = 0;
+	assert_teec(prop_string(&sess, CORE_PROPSET_TA, name, out, cap, &len),
+		    TEEC_SUCCESS);
 	assert_string_equal(out, CORE_TA_UUID_STR);
-	assert_int_equal(op.params[2].tmpref.size, strlen(CORE_TA_UUID_STR) + 1);
+	assert_int_equal(len, strlen(CORE_TA_UUID_STR) + 1);
 	free(out);
 }
 

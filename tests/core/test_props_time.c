@@ -37,24 +37,6 @@ static int sess_down(void **state)
 	return 0;
 }
 
-/* Read a property as a string into buf (cap bytes); returns the result. */
-static TEEC_Result prop_str(uint32_t set, const char *name, char *buf, size_t cap,
-			    size_t *len)
-{
-	TEEC_Operation op =
-	    op_of(TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT, TEEC_VALUE_INPUT,
-				   TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE));
-	op.params[0].tmpref.buffer = (void *)name;
-	op.params[0].tmpref.size = strlen(name);
-	op.params[1].value.a = set;
-	op.params[2].tmpref.buffer = buf;
-	op.params[2].tmpref.size = cap;
-	TEEC_Result r = invoke(&sess, CORE_CMD_GET_PROP_STRING, &op, NULL);
-	if (len)
-		*len = op.params[2].tmpref.size;
-	return r;
-}
-
 static TEEC_Result prop_val(uint32_t cmd, uint32_t set, const char *name, uint32_t *v)
 {
 	TEEC_Operation op = op_of(TEEC_PARAM_TYPES(
@@ -73,7 +55,7 @@ static void expect_str(uint32_t set, const char *name, const char *want)
 	char buf[256];
 	size_t len = 0;
 	memset(buf, 0, sizeof(buf));
-	TEEC_Result r = prop_str(set, name, buf, sizeof(buf) - 1, &len);
+	TEEC_Result r = prop_string(&sess, set, name, buf, sizeof(buf) - 1, &len);
 	if (r != TEEC_SUCCESS)
 		fail_msg("%s: 0x%08x", name, r);
 	if (strcmp(buf, want))
@@ -132,9 +114,9 @@ static void test_tee_and_client_props(void **state)
 	char buf[256];
 	size_t len;
 	memset(buf, 0, sizeof(buf));
-	assert_teec(
-	    prop_str(CORE_PROPSET_TEE, "gpd.tee.apiversion", buf, sizeof(buf) - 1, &len),
-	    TEEC_SUCCESS);
+	assert_teec(prop_string(&sess, CORE_PROPSET_TEE, "gpd.tee.apiversion", buf,
+				sizeof(buf) - 1, &len),
+		    TEEC_SUCCESS);
 	assert_true(strlen(buf) > 0);
 	assert_int_equal(len, strlen(buf) + 1);
 
@@ -148,9 +130,9 @@ static void test_tee_and_client_props(void **state)
 	want[strcspn(want, "\n")] = 0;
 	assert_int_equal(strlen(want), 36);
 	memset(buf, 0, sizeof(buf));
-	assert_teec(
-	    prop_str(CORE_PROPSET_TEE, "gpd.tee.deviceID", buf, sizeof(buf) - 1, NULL),
-	    TEEC_SUCCESS);
+	assert_teec(prop_string(&sess, CORE_PROPSET_TEE, "gpd.tee.deviceID", buf,
+				sizeof(buf) - 1, NULL),
+		    TEEC_SUCCESS);
 	if (strcasecmp(buf, want))
 		fail_msg("gpd.tee.deviceID = \"%s\", instance device id \"%s\"", buf,
 			 want);
@@ -173,9 +155,9 @@ static void test_prop_errors(void **state)
 	uint32_t v;
 	uint32_t sets[] = {CORE_PROPSET_TA, CORE_PROPSET_CLIENT, CORE_PROPSET_TEE};
 	for (int i = 0; i < 3; i++) {
-		assert_teec(
-		    prop_str(sets[i], "gpd.no.such.property", buf, sizeof(buf), NULL),
-		    TEEC_ERROR_ITEM_NOT_FOUND);
+		assert_teec(prop_string(&sess, sets[i], "gpd.no.such.property", buf,
+					sizeof(buf), NULL),
+			    TEEC_ERROR_ITEM_NOT_FOUND);
 		assert_teec(
 		    prop_val(CORE_CMD_GET_PROP_U32, sets[i], "gpd.no.such.property", &v),
 		    TEEC_ERROR_ITEM_NOT_FOUND);
@@ -183,13 +165,16 @@ static void test_prop_errors(void **state)
 			    TEEC_ERROR_ITEM_NOT_FOUND);
 	}
 	/* Properties are per set: a TA property is not a TEE one. */
-	assert_teec(prop_str(CORE_PROPSET_TEE, "gpd.ta.appID", buf, sizeof(buf), NULL),
-		    TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_teec(
+	    prop_string(&sess, CORE_PROPSET_TEE, "gpd.ta.appID", buf, sizeof(buf), NULL),
+	    TEEC_ERROR_ITEM_NOT_FOUND);
 	/* Names are exact. */
-	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.appid", buf, sizeof(buf), NULL),
-		    TEEC_ERROR_ITEM_NOT_FOUND);
-	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.appID ", buf, sizeof(buf), NULL),
-		    TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_teec(
+	    prop_string(&sess, CORE_PROPSET_TA, "gpd.ta.appid", buf, sizeof(buf), NULL),
+	    TEEC_ERROR_ITEM_NOT_FOUND);
+	assert_teec(
+	    prop_string(&sess, CORE_PROPSET_TA, "gpd.ta.appID ", buf, sizeof(buf), NULL),
+	    TEEC_ERROR_ITEM_NOT_FOUND);
 	/* A string that is no number or boolean has the wrong format. */
 	assert_teec(
 	    prop_val(CORE_CMD_GET_PROP_U32, CORE_PROPSET_TA, "gpd.ta.description", &v),
@@ -199,18 +184,19 @@ static void test_prop_errors(void **state)
 	    TEEC_ERROR_BAD_FORMAT);
 	/* Short buffer: the needed size (with the zero) comes back. */
 	size_t len = 0;
-	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.description", buf, 4, &len),
-		    TEEC_ERROR_SHORT_BUFFER);
+	assert_teec(
+	    prop_string(&sess, CORE_PROPSET_TA, "gpd.ta.description", buf, 4, &len),
+	    TEEC_ERROR_SHORT_BUFFER);
 	assert_int_equal(len, strlen(CORE_TA_DESCRIPTION) + 1);
-	assert_teec(prop_str(CORE_PROPSET_TA, "gpd.ta.description", buf,
-			     strlen(CORE_TA_DESCRIPTION), &len),
+	assert_teec(prop_string(&sess, CORE_PROPSET_TA, "gpd.ta.description", buf,
+				strlen(CORE_TA_DESCRIPTION), &len),
 		    TEEC_ERROR_SHORT_BUFFER);
 	assert_int_equal(len, strlen(CORE_TA_DESCRIPTION) + 1);
 	/* Exactly enough. */
 	char exact[sizeof(CORE_TA_DESCRIPTION)];
-	assert_teec(
-	    prop_str(CORE_PROPSET_TA, "gpd.ta.description", exact, sizeof(exact), &len),
-	    TEEC_SUCCESS);
+	assert_teec(prop_string(&sess, CORE_PROPSET_TA, "gpd.ta.description", exact,
+				sizeof(exact), &len),
+		    TEEC_SUCCESS);
 	assert_string_equal(exact, CORE_TA_DESCRIPTION);
 }
 
@@ -273,7 +259,8 @@ static void test_enumerate(void **state)
 		assert_non_null(e);
 		*e = 0;
 		char buf[256];
-		if (prop_str(CORE_PROPSET_TA, s, buf, sizeof(buf), NULL) != TEEC_SUCCESS)
+		if (prop_string(&sess, CORE_PROPSET_TA, s, buf, sizeof(buf), NULL) !=
+		    TEEC_SUCCESS)
 			fail_msg("listed property %s cannot be read", s);
 		if (count_name(e + 1, s))
 			fail_msg("property %s listed more than once", s);
